@@ -11,7 +11,7 @@
 # system dovecot afterwards.
 set -euo pipefail
 
-PACKAGES=(dovecot-imapd chromium)
+PACKAGES=(dovecot-imapd chromium docker-compose wrk)
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "install-test-deps: must run as root (apt-get install)" >&2

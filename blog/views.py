@@ -1,0 +1,75 @@
+"""Public pages: the index, an article, robots.txt, health, error pages."""
+
+from django.conf import settings
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+
+from blog.models import Article
+
+
+class ArticleListView(ListView):
+    paginate_by = 10
+    template_name = "blog/article_list.html"
+
+    def get_queryset(self):
+        return Article.objects.published().newest_first().defer("body", "body_html")
+
+
+class ArticleDetailView(DetailView):
+    template_name = "blog/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.published()
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "blog/privacy.html",
+        {
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        },
+    )
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /moderation/",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that might touch the database: this page must render
+    # when the database is the thing that failed.
+    from django.template import loader
+
+    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponse(html, status=500)

@@ -1,0 +1,46 @@
+"""Atom feed of an article's published comments."""
+
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from blog.models import Article
+from comments.models import Comment
+
+
+class ArticleCommentsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str) -> Article:
+        return get_object_or_404(Article.objects.published(), slug=slug)
+
+    def title(self, obj: Article) -> str:
+        return f"Comments on “{obj.title}”"
+
+    def link(self, obj: Article) -> str:
+        return obj.get_absolute_url()
+
+    def items(self, obj: Article) -> list[Comment]:
+        return list(
+            Comment.objects.published()
+            .filter(article=obj)
+            .order_by("-published_at")[:50]
+        )
+
+    def item_title(self, item: Comment) -> str:
+        return f"{item.author_name}: {item.excerpt}"
+
+    def item_description(self, item: Comment) -> str:
+        return item.body_html  # rendered once, escaped and sanitized
+
+    def item_link(self, item: Comment) -> str:
+        return item.get_absolute_url()
+
+    def item_author_name(self, item: Comment) -> str:
+        return item.author_name
+
+    def item_pubdate(self, item: Comment) -> datetime | None:
+        return item.published_at

@@ -1,0 +1,74 @@
+"""Screen and store a new comment, whichever channel it came by."""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+
+from blog.models import Article
+from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
+from comments.screening import Signals, content_hash, screen
+from comments.signals import comment_submitted
+
+NO_SIGNALS = Signals()
+logger = logging.getLogger("sourcehat.comments")
+
+
+class CommentsClosed(Exception):
+    """The article does not take comments."""
+
+
+@transaction.atomic
+def submit_comment(
+    *,
+    article: Article | None,
+    source: CommentSource | str,
+    body: str,
+    author_name: str = "Anonymous",
+    author_email: str = "",
+    notify_on_publish: bool = False,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    inbound_email: InboundEmail | None = None,
+    trimmed_text: str = "",
+    signals: Signals = NO_SIGNALS,
+) -> Comment:
+    """Screen a comment and store it as pending (or spam, over the threshold)."""
+    if article is not None and not article.comments_open:
+        raise CommentsClosed(article.slug)
+    digest = content_hash(body)
+    verdict = screen(
+        text=body,
+        author_name=author_name,
+        ip_address=ip_address,
+        digest=digest,
+        signals=signals,
+    )
+    comment = Comment.objects.create(
+        article=article,
+        source=source,
+        author_name=author_name or "Anonymous",
+        author_email=author_email,
+        body=body,
+        trimmed_text=trimmed_text,
+        status=CommentStatus.SPAM if verdict.is_spam else CommentStatus.PENDING,
+        spam_score=verdict.score,
+        spam_reasons=verdict.reasons,
+        notify_on_publish=notify_on_publish and bool(author_email),
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+        content_hash=digest,
+        inbound_email=inbound_email,
+    )
+    logger.info(
+        "comment submitted id=%s source=%s article=%s status=%s score=%s",
+        comment.pk,
+        source,
+        article.slug if article else "-",
+        comment.status,
+        verdict.score,
+    )
+    transaction.on_commit(
+        partial(comment_submitted.send, sender=Comment, comment=comment)
+    )
+    return comment

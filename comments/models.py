@@ -1,0 +1,261 @@
+"""Comments and the emails they came from."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Article
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+class CommentSource(models.TextChoices):
+    WEB = "web", "Web form"
+    EMAIL = "email", "Email"
+
+
+class CommentQuerySet(models.QuerySet):
+    def awaiting_review(self) -> "CommentQuerySet":
+        return self.filter(status=CommentStatus.PENDING).order_by("submitted_at", "pk")
+
+    def published(self) -> "CommentQuerySet":
+        """What visitors see, in page order: picks first (in the editors' order)."""
+        return self.filter(status=CommentStatus.PUBLISHED).order_by(
+            "-featured", "feature_order", "published_at", "pk"
+        )
+
+    def featured(self) -> "CommentQuerySet":
+        return self.published().filter(featured=True)
+
+    def with_status(self, status: str) -> "CommentQuerySet":
+        return self.filter(status=status)
+
+    def spam(self) -> "CommentQuerySet":
+        return self.filter(status=CommentStatus.SPAM)
+
+    def rejected(self) -> "CommentQuerySet":
+        return self.filter(status=CommentStatus.REJECTED)
+
+    def unrouted(self) -> "CommentQuerySet":
+        return self.filter(article__isnull=True)
+
+    def for_article(self, article: Article) -> "CommentQuerySet":
+        return self.filter(article=article)
+
+    def by_commenter(self, *, email: str = "", ip_address: str | None = None):
+        """Comments from the same person: same address, or (web) the same IP."""
+        match = Q(pk__in=[])
+        if email:
+            match |= Q(author_email__iexact=email)
+        if ip_address:
+            match |= Q(ip_address=ip_address)
+        return self.filter(match)
+
+
+class Comment(models.Model):
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        help_text="Empty while an emailed comment waits to be routed.",
+    )
+    source = models.CharField(max_length=10, choices=CommentSource.choices)
+    author_name = models.CharField(max_length=100, default="Anonymous")
+    author_email = models.EmailField(blank=True, help_text="Private: editors only.")
+    body = models.TextField(help_text="What the reader wrote. Never changed.")
+    trimmed_text = models.TextField(
+        blank=True, help_text="For email: the quoted reply or signature removed."
+    )
+    edited_body = models.TextField(
+        blank=True, help_text="The editors' version; shown instead of the original."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    featured = models.BooleanField(default=False)
+    pick_label = models.CharField(max_length=60, blank=True)
+    feature_order = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    spam_score = models.IntegerField(default=0)
+    spam_reasons = models.JSONField(default=list, blank=True)
+    notify_on_publish = models.BooleanField(default=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # SHA-256 of the normalised text, for the duplicate rule without scanning bodies.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    inbound_email = models.ForeignKey(
+        "InboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CommentStatus.values),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=CommentSource.values),
+                name="comment_source_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="comment_queue_idx"),
+            models.Index(
+                fields=["article", "status", "featured", "published_at"],
+                name="comment_article_page_idx",
+            ),
+            models.Index(
+                fields=["content_hash", "submitted_at"], name="comment_dup_idx"
+            ),
+            models.Index(fields=["ip_address", "submitted_at"], name="comment_ip_idx"),
+            models.Index(fields=["author_email"], name="comment_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.excerpt}"
+
+    def get_absolute_url(self) -> str:
+        if self.article_id is None:
+            return reverse("blog:article_list")
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.pk}"
+
+    @property
+    def public_text(self) -> str:
+        return self.edited_body or self.body
+
+    @property
+    def is_edited(self) -> bool:
+        return bool(self.edited_body) and self.edited_body != self.body
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.public_text.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+
+class InboundOutcome(models.TextChoices):
+    RECEIVED = "received", "Received (not yet processed)"
+    QUEUED = "queued", "Queued"
+    IGNORED = "ignored", "Ignored"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+
+
+class InboundEmailQuerySet(models.QuerySet):
+    def with_outcome(self, outcome: str) -> "InboundEmailQuerySet":
+        return self.filter(outcome=outcome)
+
+    def failed(self) -> "InboundEmailQuerySet":
+        return self.filter(outcome=InboundOutcome.FAILED)
+
+    def older_than(self, when) -> "InboundEmailQuerySet":
+        return self.filter(received_at__lt=when)
+
+
+class InboundEmail(models.Model):
+    raw = models.BinaryField(
+        help_text="The message as received (headers only if too large)."
+    )
+    raw_size = models.PositiveIntegerField(default=0)
+    raw_sha256 = models.CharField(max_length=64)
+    raw_purged_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(max_length=998, blank=True)
+    seen_count = models.PositiveIntegerField(default=1)
+    channel = models.CharField(max_length=10, default="pipe")  # pipe | imap
+    sender = models.CharField(max_length=320, blank=True)
+    sender_name = models.CharField(max_length=200, blank=True)
+    recipient = models.CharField(
+        max_length=320, blank=True, help_text="Envelope recipient."
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    authentication_results = models.TextField(blank=True)
+    auth_verdict = models.JSONField(default=dict, blank=True)
+    attachment_names = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=InboundOutcome.choices, default=InboundOutcome.RECEIVED
+    )
+    reason = models.CharField(max_length=40, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    objects = InboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = "inbound email"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=InboundOutcome.values),
+                name="inbound_outcome_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["outcome", "received_at"], name="inbound_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or self.dedupe_key
+
+
+class SpamTermKind(models.TextChoices):
+    BLOCKED = "blocked", "Blocked (straight to spam)"
+    SUSPECT = "suspect", "Suspect (adds to the score)"
+
+
+class SpamTerm(models.Model):
+    """A word or phrase the spam rules look for; editors keep the lists."""
+
+    term = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=SpamTermKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "kind"], name="spamterm_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SpamTermKind.values), name="spamterm_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.kind})"
+
+
+class MailboxState(models.Model):
+    """Where the IMAP poller got to, and when it last read the mailbox."""
+
+    mailbox = models.CharField(max_length=300, unique=True)
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_batch = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.mailbox

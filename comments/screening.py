@@ -1,0 +1,103 @@
+"""Spam rules: each new comment gets a score and human-readable reasons.
+
+Soft signals (a fast post, one suspect term, a busy IP, a few links) add a little;
+only a filled honeypot or a blocked term can reach the threshold on its own. Nothing
+is deleted: spam is stored as spam, and editors can rescue it.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from comments.models import Comment, SpamTerm, SpamTermKind
+
+HARD = 100  # reaches any sane threshold on its own
+SOFT = 4  # below the default threshold of 10, alone or in a pair
+DUPLICATE_WINDOW = timedelta(days=7)
+BUSY_IP_WINDOW = timedelta(minutes=10)
+BUSY_IP_COUNT = 5
+MIN_HUMAN_SECONDS = 3
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the channel knows beyond the text (web: honeypot and timing)."""
+
+    honeypot_filled: bool = False
+    seconds_to_submit: float | None = None
+    extra: tuple[tuple[int, str], ...] = ()  # (points, reason), e.g. DMARC fail
+
+
+@dataclass
+class Verdict:
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, points: int, reason: str) -> None:
+        self.score += points
+        self.reasons.append(reason)
+
+    @property
+    def is_spam(self) -> bool:
+        return self.score >= settings.SPAM_THRESHOLD
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case and spacing folded, for the duplicate rule."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
+
+
+def _terms_in(text: str, kind: str) -> list[str]:
+    lowered = text.lower()
+    terms = SpamTerm.objects.filter(kind=kind).values_list("term", flat=True)
+    return [t for t in terms if t.lower() in lowered]
+
+
+def screen(
+    *,
+    text: str,
+    author_name: str,
+    ip_address: str | None,
+    digest: str,
+    signals: Signals,
+) -> Verdict:
+    """Score a new comment against the rules."""
+    verdict = Verdict()
+    if signals.honeypot_filled:
+        verdict.add(HARD, "A hidden field only robots see was filled in.")
+    combined = f"{author_name}\n{text}"
+    for term in _terms_in(combined, SpamTermKind.BLOCKED):
+        verdict.add(HARD, f"Contains the blocked term “{term}”.")
+    for term in _terms_in(combined, SpamTermKind.SUSPECT):
+        verdict.add(3, f"Contains the suspect term “{term}”.")
+    links = len(_URL.findall(text))
+    if links >= 6:
+        verdict.add(8, f"{links} links.")
+    elif links >= 3:
+        verdict.add(SOFT, f"{links} links.")
+    if (
+        signals.seconds_to_submit is not None
+        and signals.seconds_to_submit < MIN_HUMAN_SECONDS
+    ):
+        verdict.add(
+            SOFT, f"Sent {signals.seconds_to_submit:.1f} s after the page loaded."
+        )
+    now = timezone.now()
+    if Comment.objects.filter(
+        content_hash=digest, submitted_at__gte=now - DUPLICATE_WINDOW
+    ).exists():
+        verdict.add(6, "Same text as a comment from the last 7 days.")
+    if ip_address:
+        recent = Comment.objects.filter(
+            ip_address=ip_address, submitted_at__gte=now - BUSY_IP_WINDOW
+        )[:BUSY_IP_COUNT].count()
+        if recent >= BUSY_IP_COUNT:
+            verdict.add(SOFT, f"{recent}+ comments from this IP in 10 minutes.")
+    for points, reason in signals.extra:
+        verdict.add(points, reason)
+    return verdict

@@ -1,0 +1,213 @@
+"""Settings for The Source Hat: one file, driven by the environment (django-environ).
+
+Every variable is documented in `.env.example`. With nothing set, a first local run
+works on SQLite under var/ with DEBUG on; with DEBUG off, start-up refuses to go on
+without SECRET_KEY and ALLOWED_HOSTS.
+"""
+
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+
+# --- Core -------------------------------------------------------------------------
+DEBUG = env.bool("DEBUG", default=True)
+if not DEBUG:
+    for _name in ("SECRET_KEY", "ALLOWED_HOSTS"):
+        if not env.str(_name, default="").strip():
+            # One line naming the variable, not a traceback (issue 2).
+            raise SystemExit(
+                f"ImproperlyConfigured: set {_name} (required when DEBUG is off)."
+            )
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+ROOT_URLCONF = "config.urls"
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="dev-only-insecure-key-never-use-in-production"
+)
+WSGI_APPLICATION = "config.wsgi.application"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_tasks",
+    "django_tasks_db",
+    "blog",
+    "comments",
+    "moderation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "blog.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database and cache -----------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work at once; the busy timeout makes a second
+    # writer wait instead of failing with "database is locked" (issue 6).
+    # A file-backed test database, so tests can run commands in child processes.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The database cache is shared by every worker process (unlike locmem); Redis in
+# production through CACHE_URL=redis://...
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="dbcache://django_cache"),
+}
+
+# --- Email ------------------------------------------------------------------------
+COMMENTS_EMAIL_ADDRESS = env.str(
+    "COMMENTS_EMAIL_ADDRESS", default="tech.handrail404@passinbox.com"
+)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="The Source Hat <noreply@sourcehat.example>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+IMAP_URL = env.str("IMAP_URL", default="")
+IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="Processed")
+IMAP_REJECTED_FOLDER = env.str("IMAP_REJECTED_FOLDER", default="Rejected")
+MAX_EMAIL_BYTES = env.int("MAX_EMAIL_BYTES", default=10 * 1024 * 1024)
+AUTHSERV_ID = env.str("AUTHSERV_ID", default="")
+
+# --- Comments and moderation ------------------------------------------------------
+COMMENT_MAX_LENGTH = 10_000
+COMMENT_MIN_LENGTH = 2
+COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="5/m")
+EDITOR_NOTICE_INTERVAL_MINUTES = env.int("EDITOR_NOTICE_INTERVAL_MINUTES", default=15)
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=30)
+SPAM_THRESHOLD = env.int("SPAM_THRESHOLD", default=10)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# --- Site -------------------------------------------------------------------------
+SITE_NAME = env.str("SITE_NAME", default="The Source Hat")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+COMMENTS_EMAIL_DOMAIN = parseaddr(COMMENTS_EMAIL_ADDRESS)[1].rpartition("@")[2]
+
+# --- Static files -----------------------------------------------------------------
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- Tasks ------------------------------------------------------------------------
+# Outgoing mail is sent by tasks: the database backend with a worker in production
+# (docker-compose runs `manage.py db_worker`), the immediate backend otherwise.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# --- Auth, i18n -------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LANGUAGE_CODE = "en-us"
+LOGIN_URL = "admin:login"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Security ---------------------------------------------------------------------
+# HTTPS-only with DEBUG off, unless the one named opt-out is set for production
+# settings served over plain http on loopback (the benchmark uses it).
+ALLOW_PLAIN_HTTP = env.bool("ALLOW_PLAIN_HTTP", default=False)
+_https = not DEBUG and not ALLOW_PLAIN_HTTP
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = _https
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+SECURE_HSTS_SECONDS = 31_536_000 if _https else 0
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+)
+SECURE_REFERRER_POLICY = REFERRER_POLICY
+SECURE_SSL_REDIRECT = _https
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _https
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging ----------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,26 @@
+"""Root URLs: the blog, its comments, the editors' admin, health and robots."""
+
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from blog.sitemaps import ArticleSitemap
+from blog.views import healthz, robots_txt
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap}},
+        name="sitemap",
+    ),
+    path("moderation/", include("moderation.urls")),
+    path("", include("comments.urls")),
+    path("", include("blog.urls")),
+]
+
+handler404 = "blog.views.page_not_found"
+handler500 = "blog.views.server_error"

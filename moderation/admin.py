@@ -1,0 +1,368 @@
+"""The editors' desk in the Django admin: the comment queue and the decision log."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+
+from blog.admin import ArticleAdmin
+from blog.models import Article
+from comments.models import Comment, CommentStatus
+from moderation import transitions as t
+from moderation.models import Decision, PickLabel, RejectReason
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, opening on the pending queue (the queue is what editors come for)."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [*CommentStatus.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or CommentStatus.PENDING) == value,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}
+                ),
+                "display": label,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value() or CommentStatus.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+class UnroutedFilter(admin.SimpleListFilter):
+    title = "routing"
+    parameter_name = "routed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("no", "Unrouted (no article)"), ("yes", "On an article")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "no":
+            return queryset.unrouted()
+        if self.value() == "yes":
+            return queryset.filter(article__isnull=False)
+        return queryset
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_status", "to_status", "editor", "note")
+    readonly_fields = fields
+    ordering = ("at", "pk")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+def _apply(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    verb: str,
+    move: object,
+    **kwargs: object,
+) -> None:
+    done, skipped = 0, []
+    for comment in queryset.order_by("submitted_at", "pk"):
+        try:
+            move(comment=comment, editor=request.user, **kwargs)
+            done += 1
+        except t.InvalidTransition:
+            skipped.append(str(comment.pk))
+    if done:
+        modeladmin.message_user(
+            request, f"{verb} {done} comment{'s' if done != 1 else ''}."
+        )
+    if skipped:
+        modeladmin.message_user(
+            request,
+            f"Skipped {len(skipped)} that can't be {verb.lower()} from their state "
+            f"(unrouted, or already there): #{', #'.join(skipped)}.",
+            level=messages.WARNING,
+        )
+
+
+def _publish_and_feature(*, comment: Comment, editor: object) -> None:
+    if comment.status != CommentStatus.PUBLISHED:
+        comment = t.publish_comment(comment=comment, editor=editor)
+    t.feature_comment(comment=comment, editor=editor)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "excerpt_column",
+        "article",
+        "source",
+        "author_name",
+        "submitted_at",
+        "spam_score",
+        "status",
+        "featured",
+    )
+    list_display_links = ("excerpt_column",)
+    list_filter = (StatusFilter, "source", UnroutedFilter, "featured", "article")
+    list_select_related = ("article",)
+    search_fields = ("body", "edited_body", "author_name", "author_email")
+    ordering = ("submitted_at", "pk")
+    date_hierarchy = None
+    show_full_result_count = False
+    list_per_page = 50
+    actions = (
+        "publish",
+        "publish_and_feature",
+        "reject",
+        "mark_spam",
+        "back_to_pending",
+    )
+    inlines = (DecisionInline,)
+    fieldsets = (
+        (
+            "The comment",
+            {"fields": ("article", "status_line", "body", "edited_body", "preview")},
+        ),
+        (
+            "What trimming removed (email)",
+            {"classes": ("collapse",), "fields": ("trimmed_text",)},
+        ),
+        (
+            "Sender (private)",
+            {
+                "fields": (
+                    "author_name",
+                    "author_email",
+                    "source",
+                    "sender_details",
+                    "submitted_at",
+                    "published_at",
+                )
+            },
+        ),
+        ("Spam screening", {"fields": ("spam_score", "spam_reason_list")}),
+    )
+    readonly_fields = (
+        "status_line",
+        "body",
+        "preview",
+        "trimmed_text",
+        "author_email",
+        "source",
+        "sender_details",
+        "submitted_at",
+        "published_at",
+        "spam_score",
+        "spam_reason_list",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("trimmed_text")
+
+    @admin.display(description="comment")
+    def excerpt_column(self, obj: Comment) -> str:
+        return obj.excerpt
+
+    @admin.display(description="status")
+    def status_line(self, obj: Comment) -> str:
+        pick = " · editor’s pick" if obj.featured else ""
+        label = f" ({obj.pick_label})" if obj.pick_label else ""
+        return f"{obj.get_status_display()}{pick}{label}"
+
+    @admin.display(description="as visitors will see it")
+    def preview(self, obj: Comment) -> str:
+        from comments.rendering import render_comment
+
+        return format_html(
+            '<div class="comment-preview">{}</div>', render_comment(obj.public_text)
+        )
+
+    @admin.display(description="sender details")
+    def sender_details(self, obj: Comment) -> str:
+        rows = [
+            ("IP address", obj.ip_address or "—"),
+            ("Browser", obj.user_agent or "—"),
+        ]
+        email = obj.inbound_email
+        if email is not None:
+            rows += [
+                ("Email subject", email.subject),
+                ("From", email.sender),
+                ("Envelope recipient", email.recipient or "—"),
+                (
+                    "Authentication",
+                    ", ".join(f"{k}={v}" for k, v in sorted(email.auth_verdict.items()))
+                    or "—",
+                ),
+                ("Attachments", ", ".join(email.attachment_names) or "none"),
+            ]
+        return format_html(
+            "<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows)
+        )
+
+    @admin.display(description="reasons")
+    def spam_reason_list(self, obj: Comment) -> str:
+        if not obj.spam_reasons:
+            return "No rule matched."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((r,) for r in obj.spam_reasons)),
+        )
+
+    # Editors change comments only through the transitions; never delete or add.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Comment, form: object, change: bool
+    ) -> None:
+        stored = Comment.objects.get(pk=obj.pk)
+        if "article" in form.changed_data and obj.article is not None:
+            t.assign_article(comment=stored, editor=request.user, article=obj.article)
+        if "edited_body" in form.changed_data:
+            t.edit_comment(comment=stored, editor=request.user, text=obj.edited_body)
+
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: object, change: bool
+    ) -> None:
+        """Decisions are written by the transitions, not by the inline."""
+
+    def response_change(
+        self, request: HttpRequest, obj: Comment
+    ) -> HttpResponseRedirect:
+        moves = {
+            "_publish": (t.publish_comment, "Published"),
+            "_feature": (_publish_and_feature, "Published and featured"),
+            "_reject": (t.reject_comment, "Rejected"),
+            "_spam": (t.mark_spam, "Marked as spam"),
+            "_pending": (t.return_to_pending, "Returned to the queue"),
+        }
+        for key, (move, verb) in moves.items():
+            if key in request.POST:
+                try:
+                    move(comment=obj, editor=request.user)
+                    self.message_user(request, f"{verb}: comment #{obj.pk}.")
+                except t.InvalidTransition as exc:
+                    self.message_user(
+                        request, f"Not done: {exc}.", level=messages.ERROR
+                    )
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(description="Publish selected comments", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, "Published", t.publish_comment)
+
+    @admin.action(
+        description="Publish and feature as editor’s picks", permissions=["change"]
+    )
+    def publish_and_feature(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, "Published and featured", _publish_and_feature)
+
+    @admin.action(description="Reject selected comments", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, "Rejected", t.reject_comment)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, "Marked as spam", t.mark_spam)
+
+    @admin.action(description="Send selected back to pending", permissions=["change"])
+    def back_to_pending(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, "Returned to the queue", t.return_to_pending)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = (
+        "at",
+        "action",
+        "comment",
+        "from_status",
+        "to_status",
+        "editor",
+        "note",
+    )
+    list_filter = ("action",)
+    list_select_related = ("comment", "editor")
+    readonly_fields = (
+        "comment",
+        "editor",
+        "action",
+        "from_status",
+        "to_status",
+        "note",
+        "previous_text",
+        "at",
+    )
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PickLabel)
+class PickLabelAdmin(admin.ModelAdmin):
+    list_display = ("name", "position")
+    list_editable = ("position",)
+
+
+@admin.register(RejectReason)
+class RejectReasonAdmin(admin.ModelAdmin):
+    list_display = ("text", "position")
+    list_editable = ("position",)
+
+
+class ArticleCommentInline(admin.TabularInline):
+    """An article's comments on its admin page: pick the best in one place."""
+
+    model = Comment
+    extra = 0
+    can_delete = False
+    fields = ("link", "status", "featured", "author_name", "submitted_at")
+    readonly_fields = fields
+    ordering = ("status", "-featured", "submitted_at")
+    verbose_name_plural = "comments (open one to publish, feature or reject it)"
+
+    @admin.display(description="comment")
+    def link(self, obj: Comment) -> str:
+        from django.urls import reverse
+
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:comments_comment_change", args=[obj.pk]),
+            obj.excerpt,
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    inlines = (ArticleCommentInline,)

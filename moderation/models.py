@@ -1,0 +1,87 @@
+"""The decision log and the editors' short lists."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from comments.models import Comment, CommentStatus
+
+
+class Action(models.TextChoices):
+    PUBLISH = "publish", "Published"
+    REJECT = "reject", "Rejected"
+    SPAM = "spam", "Marked spam"
+    PENDING = "pending", "Back to pending"
+    FEATURE = "feature", "Featured"
+    UNFEATURE = "unfeature", "Unfeatured"
+    EDIT = "edit", "Edited"
+    ASSIGN = "assign", "Assigned to an article"
+    ERASE = "erase", "Commenter erased"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def for_comment(self, comment: Comment) -> "DecisionQuerySet":
+        return self.filter(comment=comment).order_by("at", "pk")
+
+    def status_changes(self) -> "DecisionQuerySet":
+        return self.exclude(from_status=models.F("to_status"))
+
+
+class Decision(models.Model):
+    """One editor's (or the system's) decision about a comment. Append-only."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="decisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    from_status = models.CharField(max_length=10, choices=CommentStatus.choices)
+    to_status = models.CharField(max_length=10, choices=CommentStatus.choices)
+    note = models.CharField(max_length=500, blank=True)
+    previous_text = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="decision_action_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["comment", "at"], name="decision_comment_idx"),
+            models.Index(fields=["at"], name="decision_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.comment_id}"
+
+
+class PickLabel(models.Model):
+    """A label an editor may put on a featured comment ("dissent", "expert view")."""
+
+    name = models.CharField(max_length=60, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RejectReason(models.Model):
+    """A short reason editors pick when rejecting ("off topic", "personal attack")."""
+
+    text = models.CharField(max_length=200, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "text"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,73 @@
+"""Emails to editors (comments waiting) and to commenters (yours is published)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from comments.models import Comment
+from moderation.tasks import send_mail_task
+
+logger = logging.getLogger("sourcehat.notices")
+EDITORS_GROUP = "Editors"
+NOTICE_LOCK_KEY = "moderation:editor-notice-sent"
+
+
+def editor_addresses() -> list[str]:
+    """Addresses of active editors (and superusers) who have one."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    editors = users.filter(groups__name=EDITORS_GROUP) | users.filter(is_superuser=True)
+    return sorted(set(editors.values_list("email", flat=True)))
+
+
+def on_comment_submitted(sender: type, comment: Comment, **kwargs: object) -> None:
+    """Tell editors comments are waiting, at most once per notice interval.
+
+    A hundred comments arriving at once make one email, not a hundred: the first
+    one takes the interval's slot in the shared cache and the notice lists every
+    comment then waiting.
+    """
+    interval = timedelta(minutes=settings.EDITOR_NOTICE_INTERVAL_MINUTES)
+    if not cache.add(NOTICE_LOCK_KEY, True, timeout=int(interval.total_seconds())):
+        return
+    send_editor_notice()
+
+
+def send_editor_notice() -> bool:
+    """Enqueue one email listing the comments waiting for review."""
+    recipients = editor_addresses()
+    waiting = Comment.objects.awaiting_review().select_related("article")
+    total = waiting.count()
+    if not recipients or not total:
+        return False
+    context = {
+        "comments": list(waiting[:50]),
+        "total": total,
+        "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    subject = (
+        f"[{settings.SITE_NAME}] {total} comment{'s' if total != 1 else ''} waiting"
+    )
+    body = render_to_string("moderation/email/editor_notice.txt", context)
+    send_mail_task.enqueue(subject, body, recipients)
+    return True
+
+
+def enqueue_publication_notice(comment_id: int) -> None:
+    """Tell a commenter who asked that their comment is on the page."""
+    comment = Comment.objects.select_related("article").get(pk=comment_id)
+    if not (comment.notify_on_publish and comment.author_email and comment.article):
+        return
+    context = {
+        "comment": comment,
+        "url": settings.SITE_URL + comment.get_absolute_url(),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    subject = f"Your comment on “{comment.article.title}” is published"
+    body = render_to_string("moderation/email/comment_published.txt", context)
+    send_mail_task.enqueue(subject, body, [comment.author_email])

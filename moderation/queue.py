@@ -1,0 +1,73 @@
+"""Queue health: what the admin index and moderation_report show."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from django.db.models import Min
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus, MailboxState
+from moderation.models import Decision
+
+
+@dataclass(frozen=True)
+class QueueHealth:
+    pending: int
+    oldest_pending_at: datetime | None
+    median_decision_time: timedelta | None
+    last_mail_poll_at: datetime | None
+
+    @property
+    def median_decision_text(self) -> str:
+        return humanize(self.median_decision_time)
+
+    @property
+    def oldest_pending_text(self) -> str:
+        return humanize(self.oldest_pending_age)
+
+    @property
+    def oldest_pending_age(self) -> timedelta | None:
+        return (
+            timezone.now() - self.oldest_pending_at if self.oldest_pending_at else None
+        )
+
+
+def humanize(span: timedelta | None) -> str:
+    """'3 h 20 min', '2 d 4 h', '45 s'; '—' when there is nothing to measure."""
+    if span is None:
+        return "—"
+    seconds = int(span.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else f"{secs} s"
+
+
+def queue_health(days: int = 30) -> QueueHealth:
+    """Pending count, oldest pending, median time to decision, last mail poll."""
+    pending = Comment.objects.awaiting_review()
+    stats = pending.aggregate(oldest=Min("submitted_at"))
+    since = timezone.now() - timedelta(days=days)
+    firsts = (
+        Decision.objects.filter(at__gte=since, from_status=CommentStatus.PENDING)
+        .exclude(to_status=CommentStatus.PENDING)
+        .values_list("at", "comment__submitted_at")[:5000]
+    )
+    waits = [at - submitted for at, submitted in firsts]
+    last_poll = (
+        MailboxState.objects.exclude(last_success_at=None)
+        .order_by("-last_success_at")
+        .values_list("last_success_at", flat=True)
+        .first()
+    )
+    return QueueHealth(
+        pending=pending.count(),
+        oldest_pending_at=stats["oldest"],
+        median_decision_time=median(waits) if waits else None,
+        last_mail_poll_at=last_poll,
+    )

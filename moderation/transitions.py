@@ -1,0 +1,351 @@
+"""Every status change a comment goes through after intake (DESIGN.md's table).
+
+Each transition runs in one transaction, locks the row, checks the current state,
+writes a Decision, and moves the article's `comments_changed_at` (the cache key of
+its comments section) when visitors would see a difference. Illegal moves raise
+InvalidTransition and change nothing.
+"""
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from blog.models import Article
+from comments.models import Comment, CommentStatus
+from comments.rendering import render_comment
+from moderation.models import Action, Decision
+
+S = CommentStatus
+PUBLISHABLE_FROM = (S.PENDING, S.REJECTED, S.SPAM)
+REJECTABLE_FROM = (S.PENDING, S.PUBLISHED, S.SPAM)
+SPAMMABLE_FROM = (S.PENDING, S.PUBLISHED, S.REJECTED)
+REOPENABLE_FROM = (S.PUBLISHED, S.REJECTED, S.SPAM)
+Editor = AbstractBaseUser | None
+logger = logging.getLogger("sourcehat.moderation")
+
+
+class InvalidTransition(Exception):
+    """The comment's current state does not allow this change."""
+
+
+def _lock(comment: Comment) -> Comment:
+    try:
+        return Comment.objects.select_for_update().get(pk=comment.pk)
+    except Comment.DoesNotExist as exc:
+        raise InvalidTransition(f"comment {comment.pk} no longer exists") from exc
+
+
+def _check(current: Comment, allowed: Iterable[str], action: str) -> None:
+    if current.status not in allowed:
+        raise InvalidTransition(
+            f"comment {current.pk} can't be {action} while {current.status}"
+        )
+
+
+def touch_article(article_id: int | None) -> None:
+    """Recount the article's published comments and move its cache key on."""
+    if article_id is None:
+        return
+    count = Comment.objects.published().filter(article_id=article_id).count()
+    Article.objects.filter(pk=article_id).update(
+        published_comment_count=count, comments_changed_at=timezone.now()
+    )
+
+
+def _record(
+    *,
+    comment: Comment,
+    editor: Editor,
+    action: str,
+    from_status: str,
+    note: str = "",
+    previous_text: str = "",
+) -> Decision:
+    return Decision.objects.create(
+        comment=comment,
+        editor=editor,
+        action=action,
+        from_status=from_status,
+        to_status=comment.status,
+        note=note[:500],
+        previous_text=previous_text,
+    )
+
+
+def _log(decision: Decision) -> None:
+    logger.info(
+        "decision action=%s comment=%s from=%s to=%s editor=%s",
+        decision.action,
+        decision.comment_id,
+        decision.from_status,
+        decision.to_status,
+        decision.editor_id or "system",
+    )
+
+
+def _finish(
+    current: Comment,
+    *,
+    editor: Editor,
+    action: str,
+    from_status: str,
+    fields: list[str],
+    visible: bool,
+    note: str = "",
+    previous_text: str = "",
+) -> Comment:
+    current.save(update_fields=fields)
+    decision = _record(
+        comment=current,
+        editor=editor,
+        action=action,
+        from_status=from_status,
+        note=note,
+        previous_text=previous_text,
+    )
+    if visible:
+        touch_article(current.article_id)
+    transaction.on_commit(partial(_log, decision))
+    return current
+
+
+@transaction.atomic
+def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
+    """Put a comment on its article's page."""
+    current = _lock(comment)
+    _check(current, PUBLISHABLE_FROM, "published")
+    if current.article_id is None:
+        raise InvalidTransition(f"comment {current.pk} has no article yet")
+    was = current.status
+    current.status, current.published_at = S.PUBLISHED, timezone.now()
+    current.body_html = render_comment(current.public_text)
+    _finish(
+        current,
+        editor=editor,
+        action=Action.PUBLISH,
+        from_status=was,
+        fields=["status", "published_at", "body_html"],
+        visible=True,
+        note=note,
+    )
+    if current.notify_on_publish and current.author_email:
+        from moderation.notices import enqueue_publication_notice
+
+        transaction.on_commit(partial(enqueue_publication_notice, current.pk))
+    return current
+
+
+@transaction.atomic
+def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Comment:
+    """Turn a comment down (from published: take it off the page)."""
+    current = _lock(comment)
+    _check(current, REJECTABLE_FROM, "rejected")
+    was = current.status
+    current.status, current.featured = S.REJECTED, False
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.REJECT,
+        from_status=was,
+        fields=["status", "featured"],
+        visible=was == S.PUBLISHED,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def mark_spam(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
+    """File a comment as spam (from published: take it off the page)."""
+    current = _lock(comment)
+    _check(current, SPAMMABLE_FROM, "marked spam")
+    was = current.status
+    current.status, current.featured = S.SPAM, False
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.SPAM,
+        from_status=was,
+        fields=["status", "featured"],
+        visible=was == S.PUBLISHED,
+        note=note,
+    )
+
+
+@transaction.atomic
+def return_to_pending(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
+    """Put a decided comment back in the queue."""
+    current = _lock(comment)
+    _check(current, REOPENABLE_FROM, "returned to pending")
+    was = current.status
+    current.status, current.featured = S.PENDING, False
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.PENDING,
+        from_status=was,
+        fields=["status", "featured"],
+        visible=was == S.PUBLISHED,
+        note=note,
+    )
+
+
+@transaction.atomic
+def feature_comment(
+    *, comment: Comment, editor: Editor, label: str = "", order: int | None = None
+) -> Comment:
+    """Make a published comment an editor's pick (optionally labelled and placed)."""
+    current = _lock(comment)
+    _check(current, (S.PUBLISHED,), "featured")
+    if order is None:
+        order = (
+            current.feature_order
+            if current.featured
+            else _next_feature_order(current.article_id)
+        )
+    current.featured, current.pick_label, current.feature_order = True, label, order
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.FEATURE,
+        from_status=current.status,
+        visible=True,
+        note=label,
+        fields=["featured", "pick_label", "feature_order"],
+    )
+
+
+def _next_feature_order(article_id: int | None) -> int:
+    last = (
+        Comment.objects.featured()
+        .filter(article_id=article_id)
+        .order_by("-feature_order")
+        .values_list("feature_order", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def unfeature_comment(*, comment: Comment, editor: Editor) -> Comment:
+    """Take the pick mark off a published comment."""
+    current = _lock(comment)
+    _check(current, (S.PUBLISHED,), "unfeatured")
+    if not current.featured:
+        raise InvalidTransition(f"comment {current.pk} is not featured")
+    current.featured, current.pick_label = False, ""
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.UNFEATURE,
+        from_status=current.status,
+        fields=["featured", "pick_label"],
+        visible=True,
+    )
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Set the editors' version of a comment; the reader's original is kept."""
+    current = _lock(comment)
+    previous = current.public_text
+    new_text = "" if text.strip() == current.body.strip() else text.strip()
+    if new_text == current.edited_body:
+        raise InvalidTransition(f"comment {current.pk}: the text is unchanged")
+    current.edited_body = new_text
+    fields = ["edited_body"]
+    if current.status == S.PUBLISHED:
+        current.body_html = render_comment(current.public_text)
+        fields.append("body_html")
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.EDIT,
+        from_status=current.status,
+        fields=fields,
+        visible=current.status == S.PUBLISHED,
+        previous_text=previous,
+    )
+
+
+@transaction.atomic
+def assign_article(*, comment: Comment, editor: Editor, article: Article) -> Comment:
+    """Route an (emailed) comment to an article."""
+    current = _lock(comment)
+    if current.article_id == article.pk:
+        raise InvalidTransition(f"comment {current.pk} is already on {article.slug}")
+    old_article = current.article_id
+    current.article = article
+    _finish(
+        current,
+        editor=editor,
+        action=Action.ASSIGN,
+        from_status=current.status,
+        fields=["article"],
+        visible=current.status == S.PUBLISHED,
+        note=f"{article.slug}",
+    )
+    if current.status == S.PUBLISHED:
+        touch_article(old_article)
+    return current
+
+
+@transaction.atomic
+def reorder_features(
+    *, article: Article, editor: Editor, comment_ids: list[int]
+) -> None:
+    """Set the order of an article's picks (first id first)."""
+    picks = {
+        c.pk: c
+        for c in Comment.objects.featured().filter(article=article).select_for_update()
+    }
+    for position, pk in enumerate(comment_ids):
+        if pk not in picks:
+            raise InvalidTransition(f"comment {pk} is not a pick on {article.slug}")
+        Comment.objects.filter(pk=pk).update(feature_order=position)
+    touch_article(article.pk)
+
+
+@transaction.atomic
+def undo_decision(*, decision: Decision, editor: Editor) -> Comment:
+    """Apply the inverse of a decision, as a new decision."""
+    comment = _lock(decision.comment)
+    later = Decision.objects.filter(comment=comment, pk__gt=decision.pk)
+    if later.exists() or comment.status != decision.to_status:
+        raise InvalidTransition(f"comment {comment.pk} has changed since that decision")
+    target = decision.from_status
+    if decision.action == Action.FEATURE:
+        return unfeature_comment(comment=comment, editor=editor)
+    if decision.action == Action.UNFEATURE:
+        return feature_comment(comment=comment, editor=editor)
+    if decision.action == Action.EDIT:
+        return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
+    moves = {
+        S.PUBLISHED: publish_comment,
+        S.PENDING: return_to_pending,
+        S.SPAM: mark_spam,
+    }
+    if target == S.REJECTED:
+        return reject_comment(comment=comment, editor=editor, reason="undo")
+    if target not in moves:
+        raise InvalidTransition(f"decision {decision.pk} can't be undone")
+    return moves[target](comment=comment, editor=editor, note="undo")
+
+
+__all__ = [
+    "InvalidTransition",
+    "assign_article",
+    "edit_comment",
+    "feature_comment",
+    "mark_spam",
+    "publish_comment",
+    "reject_comment",
+    "reorder_features",
+    "return_to_pending",
+    "touch_article",
+    "undo_decision",
+    "unfeature_comment",
+]

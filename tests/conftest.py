@@ -1,0 +1,85 @@
+"""Test-only settings tweaks and shared fixtures.
+
+Tests needing a system part that may be missing (Dovecot, chromium, a Compose
+binary) call `need()`: it skips with one line saying what to install, except under
+CI=true, where a missing part fails the run (CI must run them for real).
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+pytest_plugins = ["tests.imap_server"]
+
+
+def need(available: bool, what: str) -> None:
+    """Skip (or, under CI=true, fail) when a system part is missing."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"missing under CI: {what}", pytrace=False)
+    pytest.skip(what)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Deselect PostgreSQL-only tests when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: object, tmp_path: object) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.COMMENT_RATE_LIMIT = "1000/m"
+    # Real hashing costs ~0.5 s a user; tests don't need brute-force resistance.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db: None) -> None:
+    """Each test starts with an empty cache (rate limits, notice slots, sections)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db: None):
+    from tests.factories import make_editor
+
+    return make_editor()
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def article(db: None):
+    from tests.factories import make_article
+
+    return make_article()
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
