@@ -213,6 +213,14 @@ def walk_parts(message: Message, limit: int = MAX_PARTS) -> Iterator[Message]:
         return
 
 
+def content_type(part: Message) -> str:
+    """A part's lower-cased content type; "" when the header can't be read."""
+    try:
+        return part.get_content_type()
+    except Exception:  # policy.default parses Content-Type lazily and may raise
+        return ""
+
+
 def part_filename(part: Message) -> str:
     """A part's decoded filename (RFC 2231 or RFC 2047 encoded), or ""."""
     places = (("content-disposition", "filename"), ("content-type", "name"))
