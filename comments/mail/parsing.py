@@ -50,6 +50,8 @@ RECIPIENT_HEADERS: tuple[str, ...] = (
 
 _MBOX_FROM_LINE = re.compile(rb"\AFrom [^\r\n]*\r?\n")
 _HEADER_LINE = re.compile(rb"\A[!-9;-~]+[ \t]*:")
+# Outlook's "x@example.com [mailto:x@example.com]" (EMAIL-SPEC §6).
+_MAILTO_SUFFIX = re.compile(r"\s*\[mailto:[^\]]*\]", re.I)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
@@ -165,13 +167,14 @@ def addresses(raw_values: list[str], charset_hint: str = "") -> list[tuple[str, 
     try:
         # Decode raw 8-bit first (harmless for the address grammar), but keep
         # RFC 2047 words encoded so a decoded comma can't split a name.
-        pairs = getaddresses([_text_only(v, charset_hint) for v in raw_values])
+        texts = [
+            _MAILTO_SUFFIX.sub("", _text_only(v, charset_hint)) for v in raw_values
+        ]
+        pairs = getaddresses(texts)
     except Exception:
         return found
     for name, address in pairs:
         address = clean_header_text(address).strip("<>[]").lower()
-        if address.startswith("mailto:"):  # Outlook's "x [mailto:x]" form
-            address = address[len("mailto:") :]
         if "@" not in address or address.startswith("@") or address.endswith("@"):
             continue
         found.append((decode_header_value(name, charset_hint).strip("\"' "), address))
