@@ -1,0 +1,252 @@
+"""Parse raw email bytes into a ParsedEmail, leniently and without raising.
+
+STYLE.md §11 and EMAIL-SPEC §2: parse bytes with ``BytesParser(policy.default)``;
+a parse problem becomes ``ParsedEmail.malformed`` (a stored outcome), never an
+exception out of the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import collapse_rfc2231_value, getaddresses
+
+from comments.mail.headers import (
+    body_charset_hint,
+    clean_header_text,
+    decode_header_value,
+    decode_raw_8bit,
+    first_header,
+    header_values,
+    raw_header_values,
+)
+
+MAX_SUBJECT_CHARS = 255
+# The dedupe key goes into a unique varchar(255) column (DESIGN.md "Data").
+MAX_MESSAGE_ID_CHARS = 255
+# Walking a pathological MIME tree costs time and memory; real comments have a
+# handful of parts (EMAIL-SPEC §1 "Cap the work, not just the bytes").
+MAX_PARTS = 100
+
+# Zulip's order (zerver/lib/email_mirror.py find_emailgateway_recipient),
+# preceded by X-Original-To (Postfix's envelope recipient) and extended with
+# GitLab's X-Envelope-To (lib/gitlab/email/receiver.rb); EMAIL-SPEC §5.
+RECIPIENT_HEADERS: tuple[str, ...] = (
+    "X-Original-To",
+    "X-Gm-Original-To",
+    "Delivered-To",
+    "Envelope-To",
+    "X-Envelope-To",
+    "Resent-To",
+    "Resent-Cc",
+    "To",
+    "Cc",
+)
+
+_MBOX_FROM_LINE = re.compile(rb"\AFrom [^\r\n]*\r?\n")
+_HEADER_LINE = re.compile(rb"\A[!-9;-~]+[ \t]*:")
+# Outlook's "x@example.com [mailto:x@example.com]" (EMAIL-SPEC §6).
+_MAILTO_SUFFIX = re.compile(r"\s*\[mailto:[^\]]*\]", re.I)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    """What the pipeline needs from one raw message, decoded and cleaned."""
+
+    message: EmailMessage | None
+    message_id: str
+    dedupe_key: str
+    raw_sha256: str
+    subject: str = ""
+    from_address: str = ""
+    from_name: str = ""
+    recipients: tuple[str, ...] = ()
+    authentication_results: tuple[str, ...] = ()
+    attachment_names: tuple[str, ...] = ()
+    malformed: str = ""
+    defects: tuple[str, ...] = ()
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Parse raw RFC 5322 bytes; never raises (problems go to ``malformed``)."""
+    raw = bytes(raw or b"")
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    fallback_key = f"sha256:{raw_sha256}"
+    if not raw.strip():
+        return ParsedEmail(None, "", fallback_key, raw_sha256, malformed="empty")
+    body = repair_header_block(strip_mbox_from_line(raw.lstrip(b" \t\r\n")))
+    if not _HEADER_LINE.match(body.lstrip(b"\r\n")):
+        # Without a leading "Name:" line the parser would file everything as
+        # body (or as a defect); there is no sender, subject or recipient.
+        return ParsedEmail(None, "", fallback_key, raw_sha256, malformed="no headers")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(body)
+    except Exception as exc:  # the stdlib parser is lenient; this is a backstop
+        return ParsedEmail(
+            None, "", fallback_key, raw_sha256, malformed=f"not an email ({exc!r})"
+        )
+    try:
+        return _build(message, raw_sha256)
+    except Exception as exc:  # never let a field extraction escape
+        return ParsedEmail(
+            message if isinstance(message, EmailMessage) else None,
+            "",
+            fallback_key,
+            raw_sha256,
+            malformed=f"unreadable headers ({type(exc).__name__})",
+        )
+
+
+def strip_mbox_from_line(raw: bytes) -> bytes:
+    """Drop a leading mbox ``From `` separator line (Postfix pipe flags=F, mbox)."""
+    return _MBOX_FROM_LINE.sub(b"", raw, count=1)
+
+
+def repair_header_block(raw: bytes) -> bytes:
+    """Drop lines in the header block that are neither fields nor continuations.
+
+    One stray line ("quite Delivered-To: ...", corpus:
+    mail__raw_email_incorrect_header) makes the stdlib end the header block
+    there, losing From and Subject; mikel/mail skips such lines, so do we.
+    """
+    match = _HEADER_END.search(raw)
+    if match is None:
+        return raw
+    head, rest = raw[: match.start()], raw[match.start() :]
+    lines = head.splitlines(keepends=True)
+    kept = [
+        line for line in lines if _HEADER_LINE.match(line) or line[:1] in (b" ", b"\t")
+    ]
+    if len(kept) == len(lines):
+        return raw
+    return b"".join(kept) + rest
+
+
+def _build(message: EmailMessage, raw_sha256: str) -> ParsedEmail:
+    message_id = clean_message_id(first_header(message, "Message-ID"))
+    if message_id and len(message_id) <= MAX_MESSAGE_ID_CHARS:
+        dedupe_key = message_id
+    else:
+        dedupe_key = f"sha256:{raw_sha256}"
+    hint = body_charset_hint(message)
+    from_name, from_address = sender(message, hint)
+    defects = tuple(type(d).__name__ for d in _all_defects(message))
+    return ParsedEmail(
+        message=message,
+        message_id=message_id,
+        dedupe_key=dedupe_key,
+        raw_sha256=raw_sha256,
+        subject=first_header(message, "Subject", hint)[:MAX_SUBJECT_CHARS],
+        from_address=from_address,
+        from_name=from_name,
+        recipients=recipients(message),
+        authentication_results=tuple(header_values(message, "Authentication-Results")),
+        attachment_names=attachment_names(message),
+        defects=defects,
+    )
+
+
+def clean_message_id(value: str) -> str:
+    """The Message-ID without angle brackets or whitespace ("" when empty)."""
+    value = value.strip()
+    match = re.search(r"<([^<>]*)>", value)
+    if match:
+        value = match.group(1)
+    return re.sub(r"\s+", "", value).strip("<>")
+
+
+def addresses(raw_values: list[str], charset_hint: str = "") -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs; only entries with an ``@``."""
+    found: list[tuple[str, str]] = []
+    try:
+        # Decode raw 8-bit first (harmless for the address grammar), but keep
+        # RFC 2047 words encoded so a decoded comma can't split a name.
+        texts = [
+            _MAILTO_SUFFIX.sub("", _text_only(v, charset_hint)) for v in raw_values
+        ]
+        pairs = getaddresses(texts)
+    except Exception:
+        return found
+    for name, address in pairs:
+        address = clean_header_text(address).strip("<>[]").lower()
+        if "@" not in address or address.startswith("@") or address.endswith("@"):
+            continue
+        found.append((decode_header_value(name, charset_hint).strip("\"' "), address))
+    return found
+
+
+def _text_only(raw: str, charset_hint: str) -> str:
+    # Only the raw 8-bit bytes are decoded here; encoded-words stay as they are.
+    return decode_raw_8bit(raw, charset_hint)
+
+
+def sender(message: Message, charset_hint: str = "") -> tuple[str, str]:
+    """(display name, lower-cased address) of From; ("", "") when unusable."""
+    raw_from = raw_header_values(message, "From")
+    found = addresses(raw_from[:1], charset_hint)
+    if found:
+        return found[0]
+    name = decode_header_value(raw_from[0], charset_hint) if raw_from else ""
+    return name, ""
+
+
+def recipients(message: Message) -> tuple[str, ...]:
+    """Every recipient address, in RECIPIENT_HEADERS order, without repeats."""
+    seen: dict[str, None] = {}
+    for header in RECIPIENT_HEADERS:
+        for _name, address in addresses(raw_header_values(message, header)):
+            seen.setdefault(address, None)
+    return tuple(seen)
+
+
+def walk_parts(message: Message, limit: int = MAX_PARTS) -> Iterator[Message]:
+    """``message.walk()`` capped at ``limit`` parts, never raising."""
+    try:
+        for count, part in enumerate(message.walk()):
+            if count >= limit:
+                return
+            yield part
+    except Exception:
+        return
+
+
+def content_type(part: Message) -> str:
+    """A part's lower-cased content type; "" when the header can't be read."""
+    try:
+        return part.get_content_type()
+    except Exception:  # policy.default parses Content-Type lazily and may raise
+        return ""
+
+
+def part_filename(part: Message) -> str:
+    """A part's decoded filename (RFC 2231 or RFC 2047 encoded), or ""."""
+    places = (("content-disposition", "filename"), ("content-type", "name"))
+    for header, param in places:
+        try:
+            value = part.get_param(param, header=header)
+        except Exception:  # a broken parameter list means "no name here"
+            value = None
+        if value:
+            if isinstance(value, tuple):  # RFC 2231 (charset, language, text)
+                value = collapse_rfc2231_value(value, errors="replace")
+            return decode_header_value(str(value))
+    return ""
+
+
+def attachment_names(message: Message) -> tuple[str, ...]:
+    """Decoded filenames of every part that has one."""
+    names = (part_filename(part) for part in walk_parts(message))
+    return tuple(name for name in names if name)
+
+
+def _all_defects(message: Message) -> list[object]:
+    defects: list[object] = []
+    for part in walk_parts(message):
+        defects.extend(getattr(part, "defects", []) or [])
+    return defects
