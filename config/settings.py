@@ -5,6 +5,7 @@ works on SQLite under var/ with DEBUG on; with DEBUG off, start-up refuses to go
 without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "blog",
     "comments",
     "moderation",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its process_exception sees a database error before anything else.
+    "config.middleware.DatabaseUnavailableMiddleware",
+    # After auth: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -177,15 +184,20 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Security ---------------------------------------------------------------------
-# HTTPS-only with DEBUG off, unless the one named opt-out is set for production
-# settings served over plain http on loopback (the benchmark uses it).
+# HTTPS-only with DEBUG off. ALLOW_PLAIN_HTTP is the one named opt-out, for
+# production settings served over plain http on loopback (the benchmark uses it):
+# it turns off exactly the four HTTPS settings below and silences exactly the four
+# deploy checks about them (nothing else), and config/checks.py warns when it is
+# set while ALLOWED_HOSTS names anything but loopback.
 ALLOW_PLAIN_HTTP = env.bool("ALLOW_PLAIN_HTTP", default=False)
 _https = not DEBUG and not ALLOW_PLAIN_HTTP
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = _https
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 SECURE_HSTS_SECONDS = 31_536_000 if _https else 0
@@ -198,7 +210,48 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _https
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SILENCED_SYSTEM_CHECKS = (
+    # W004 HSTS, W008 SSL redirect, W012 session cookie, W016 CSRF cookie: exactly
+    # what plain http means; every other deploy check still runs.
+    ["security.W004", "security.W008", "security.W012", "security.W016"]
+    if ALLOW_PLAIN_HTTP and not DEBUG
+    else []
+)
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): only our own files, no inline script or
+# style, no plugins, never framed. The Django admin works under it: its scripts are
+# static files configured through data- attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+    }
+}
+
+# Brute-force protection on the admin login (django-axes): a username tried from
+# one IP address is locked after AXES_FAILURE_LIMIT wrong passwords for
+# AXES_COOLOFF_TIME. Locking the pair (not the IP alone) keeps an office behind one
+# address working while someone guesses one editor's password; an operator lifts a
+# lock early with `manage.py axes_reset` (or axes_reset_username USERNAME).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_CLIENT_IP_CALLABLE = "comments.clientip.client_ip"
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are in the auth log already; keep only failures.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {
