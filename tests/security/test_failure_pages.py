@@ -1,0 +1,70 @@
+"""Readable answers when things go wrong: database outage, CSRF, malformed input."""
+
+import pytest
+from django.db.backends.utils import CursorWrapper
+from django.db.utils import OperationalError
+from django.test import Client
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    monkeypatch.setattr(CursorWrapper, "executemany", refuse)
+
+
+@pytest.mark.django_db
+def test_posting_during_a_database_outage_answers_503_with_the_text_back(
+    client, article, database_down
+):
+    response = client.post(
+        f"/articles/{article.slug}/comment/",
+        {"name": "Ada", "body": "My <b>careful</b> thoughts"},
+    )
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "120"
+    assert "Back in a moment" in response.text
+    assert "My &lt;b&gt;careful&lt;/b&gt; thoughts</textarea>" in response.text
+    assert "sessionid" not in response.cookies
+
+
+@pytest.mark.django_db
+def test_reading_an_article_during_a_database_outage_answers_503(
+    client, article, database_down
+):
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 503
+    assert "try again in a couple of minutes" in response.text
+
+
+@pytest.mark.django_db
+def test_form_without_csrf_token_is_refused_with_a_readable_page(article):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        f"/articles/{article.slug}/comment/", {"body": "Lost without a token?"}
+    )
+
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.text
+    assert "Lost without a token?</textarea>" in response.text
+    assert not article.comments.exists()
+
+
+@pytest.mark.django_db
+def test_form_with_the_csrf_token_from_the_page_is_accepted(article):
+    client = Client(enforce_csrf_checks=True)
+    client.get(article.get_absolute_url())
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(
+        f"/articles/{article.slug}/comment/",
+        {"body": "With the token.", "csrfmiddlewaretoken": token},
+    )
+
+    assert response.status_code == 302
+    assert article.comments.count() == 1
