@@ -32,6 +32,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "blog/privacy.html",
         {
+            "comments_address": settings.COMMENTS_EMAIL_ADDRESS,
             "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
         },
     )

@@ -1,5 +1,7 @@
 """Comments and the emails they came from."""
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -47,6 +49,17 @@ class CommentQuerySet(models.QuerySet):
 
     def for_article(self, article: Article) -> "CommentQuerySet":
         return self.filter(article=article)
+
+    def submitted_before(self, when: datetime) -> "CommentQuerySet":
+        return self.filter(submitted_at__lt=when)
+
+    def holding_network_data(self) -> "CommentQuerySet":
+        """Comments still carrying an IP address or a user agent (purged later)."""
+        return self.filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+
+    def turned_down(self) -> "CommentQuerySet":
+        """Spam and rejected comments: the ones a purge may delete on purpose."""
+        return self.filter(status__in=[CommentStatus.SPAM, CommentStatus.REJECTED])
 
     def by_commenter(self, *, email: str = "", ip_address: str | None = None):
         """Comments from the same person: same address, or (web) the same IP."""
@@ -171,6 +184,12 @@ class InboundEmailQuerySet(models.QuerySet):
 
     def older_than(self, when) -> "InboundEmailQuerySet":
         return self.filter(received_at__lt=when)
+
+    def raw_kept(self) -> "InboundEmailQuerySet":
+        return self.filter(raw_purged_at__isnull=True)
+
+    def from_sender(self, address: str) -> "InboundEmailQuerySet":
+        return self.filter(sender__iexact=address)
 
 
 class InboundEmail(models.Model):

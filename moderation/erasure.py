@@ -1,0 +1,96 @@
+"""Erase a commenter: their address and name everywhere, and their text on request.
+
+DESIGN.md's one documented exception to "the reader's text is never changed". Each
+erased comment gets a Decision (action ERASE) saying what was done; the Decision
+itself holds no address. A published comment whose text goes is taken down first
+through reject_comment, so the page, the count and the cache move on as for any
+other decision.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import Comment, CommentStatus, InboundEmail
+from moderation import transitions as t
+from moderation.models import Action, Decision
+
+ANONYMOUS = "Anonymous"
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    comments: int
+    taken_down: int
+    texts_kept: int
+    emails: int
+
+    def summary(self) -> str:
+        return (
+            f"Erased the address and name from {self.comments} comment(s) and "
+            f"{self.emails} stored email(s); took down {self.taken_down} published "
+            f"comment(s); kept the published text of {self.texts_kept}."
+        )
+
+
+@transaction.atomic
+def erase_commenter(
+    *, email: str, editor: t.Editor = None, keep_published_text: bool = False
+) -> ErasureReport:
+    """Remove one commenter's address and name (and, unless kept, their text)."""
+    email = email.strip()
+    if not email:
+        raise ValueError("an email address is needed")
+    comments = list(Comment.objects.by_commenter(email=email).order_by("pk"))
+    emails = InboundEmail.objects.from_sender(email).values_list("pk", flat=True)
+    email_ids = set(emails) | {c.inbound_email_id for c in comments} - {None}
+    taken_down = kept = 0
+    for comment in comments:
+        keep = keep_published_text and comment.status == CommentStatus.PUBLISHED
+        if comment.status == CommentStatus.PUBLISHED and not keep:
+            t.reject_comment(comment=comment, editor=editor, reason="erasure")
+            taken_down += 1
+        kept += keep
+        _erase_one(comment, editor=editor, keep_text=keep)
+    InboundEmail.objects.filter(pk__in=email_ids).update(
+        sender="",
+        sender_name="",
+        subject="",
+        authentication_results="",
+        raw=b"",
+        raw_purged_at=timezone.now(),
+    )
+    return ErasureReport(
+        comments=len(comments),
+        taken_down=taken_down,
+        texts_kept=kept,
+        emails=len(email_ids),
+    )
+
+
+def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> None:
+    current = Comment.objects.select_for_update().get(pk=comment.pk)
+    current.author_email, current.author_name = "", ANONYMOUS
+    current.ip_address, current.user_agent, current.notify_on_publish = None, "", False
+    fields = ["author_email", "author_name", "ip_address", "user_agent"]
+    fields.append("notify_on_publish")
+    if not keep_text:
+        current.body = current.edited_body = current.trimmed_text = ""
+        current.body_html = current.content_hash = ""
+        fields += ["body", "edited_body", "trimmed_text", "body_html", "content_hash"]
+        # Earlier versions of the text live on in the edit decisions.
+        Decision.objects.filter(comment=current).update(previous_text="")
+    current.save(update_fields=fields)
+    Decision.objects.create(
+        comment=current,
+        editor=editor,
+        action=Action.ERASE,
+        from_status=current.status,
+        to_status=current.status,
+        note="commenter erased; published text kept"
+        if keep_text
+        else "commenter erased with their text",
+    )
+    if current.status == CommentStatus.PUBLISHED:
+        t.touch_article(current.article_id)  # the name on the page changes

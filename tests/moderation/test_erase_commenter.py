@@ -1,0 +1,125 @@
+"""erase_commenter: a reader's address and name go everywhere; text on request."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from comments.models import Comment, CommentStatus, InboundEmail
+from moderation.models import Action, Decision
+from moderation.transitions import edit_comment
+from tests.factories import make_comment
+
+ADDRESS = "ada@example.org"
+
+
+def erase(*args: str) -> str:
+    out = StringIO()
+    call_command("erase_commenter", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def commenter(article):
+    email = InboundEmail.objects.create(
+        raw=b"From: Ada <ada@example.org>\r\n\r\nMy mailed thoughts",
+        raw_sha256="y" * 64,
+        dedupe_key="ada-1@example.org",
+        sender=ADDRESS,
+        sender_name="Ada Lovelace",
+        subject="About your article",
+        authentication_results="mx; spf=pass smtp.mailfrom=ada@example.org",
+    )
+    return {
+        "published": make_comment(
+            article=article,
+            status="published",
+            body="My published thoughts.",
+            author_name="Ada Lovelace",
+            author_email=ADDRESS,
+            ip_address="203.0.113.5",
+        ),
+        "pending": make_comment(
+            article=article,
+            source="email",
+            body="My mailed thoughts.",
+            author_name="Ada Lovelace",
+            author_email="ADA@example.org",
+            inbound_email=email,
+        ),
+        "email": email,
+        "other": make_comment(
+            article=article, status="published", author_email="bob@example.org"
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_erasure_removes_address_name_and_text_everywhere(client, article, commenter):
+    output = erase(ADDRESS)
+
+    for key in ("published", "pending"):
+        comment = Comment.objects.get(pk=commenter[key].pk)
+        assert (comment.author_email, comment.author_name) == ("", "Anonymous")
+        assert comment.body == "" and comment.body_html == ""
+        assert comment.ip_address is None
+    email = InboundEmail.objects.get(pk=commenter["email"].pk)
+    assert (email.sender, email.sender_name, bytes(email.raw)) == ("", "", b"")
+    assert "ada" not in email.authentication_results
+    assert "from 2 comment(s) and 1 stored email(s)" in output
+    assert "took down 1" in output
+
+
+@pytest.mark.django_db
+def test_erased_published_comment_is_taken_off_the_page(client, article, commenter):
+    erase(ADDRESS)
+
+    html = client.get(article.get_absolute_url()).text
+
+    assert "My published thoughts" not in html and "Ada Lovelace" not in html
+    comment = Comment.objects.get(pk=commenter["published"].pk)
+    assert comment.status == CommentStatus.REJECTED
+
+
+@pytest.mark.django_db
+def test_keep_published_text_keeps_it_anonymously(client, article, commenter):
+    client.get(article.get_absolute_url())  # the comments section is now cached
+
+    erase(ADDRESS, "--keep-published-text")
+
+    html = client.get(article.get_absolute_url()).text
+    assert "My published thoughts" in html
+    assert "Ada Lovelace" not in html and "Anonymous:" in html
+    pending = Comment.objects.get(pk=commenter["pending"].pk)
+    assert pending.body == ""  # unpublished text still goes
+
+
+@pytest.mark.django_db
+def test_each_erasure_is_recorded_without_the_address(commenter):
+    erase(ADDRESS)
+
+    erasures = Decision.objects.filter(action=Action.ERASE)
+    assert erasures.count() == 2
+    for decision in Decision.objects.all():
+        assert "ada" not in f"{decision.note} {decision.previous_text}".lower()
+
+
+@pytest.mark.django_db
+def test_erasure_also_clears_earlier_edited_versions(editor, commenter):
+    edit_comment(comment=commenter["published"], editor=editor, text="Ada's version.")
+
+    erase(ADDRESS)
+
+    assert not Decision.objects.filter(previous_text__icontains="thoughts").exists()
+
+
+@pytest.mark.django_db
+def test_other_commenters_are_untouched_and_rerun_finds_nothing(commenter):
+    erase(ADDRESS)
+
+    output = erase(ADDRESS)
+
+    other = Comment.objects.get(pk=commenter["other"].pk)
+    assert other.author_email == "bob@example.org" and other.body
+    assert other.status == CommentStatus.PUBLISHED
+    assert "from 0 comment(s) and 0 stored email(s)" in output
