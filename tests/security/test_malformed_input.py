@@ -1,0 +1,123 @@
+"""Malformed and oversized input: a clear error or a stored rejection, never a 500."""
+
+import pytest
+
+from comments.models import Comment
+
+
+def post_raw(client, article, body: bytes, content_type: str):
+    return client.generic(
+        "POST",
+        f"/articles/{article.slug}/comment/",
+        body,
+        content_type=content_type,
+    )
+
+
+@pytest.mark.django_db
+def test_overlong_comment_is_refused_with_the_limit_and_text_kept(client, article):
+    body = "word " * 2_500  # 12,500 characters, over the 10,000 limit
+
+    response = client.post(f"/articles/{article.slug}/comment/", {"body": body})
+
+    assert response.status_code == 400
+    assert "limited to 10,000 characters" in response.text
+    assert "word word word" in response.text
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_body_larger_than_django_accepts_gets_a_readable_400(client, article):
+    body = b"body=" + b"x" * (3 * 1024 * 1024)  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = post_raw(client, article, body, "application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert "We could not read that request" in response.text
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_nul_bytes_are_refused_with_a_form_error(client, article):
+    response = client.post(
+        f"/articles/{article.slug}/comment/",
+        {"name": "Nul\x00Name", "body": "Hidden\x00 bytes in here."},
+    )
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.text
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_is_stored_with_replacement_characters(client, article):
+    body = b"body=Caf%C3%A9+and+broken+%FF%FE+bytes&name=Ren%C3"
+
+    response = post_raw(client, article, body, "application/x-www-form-urlencoded")
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == "Café and broken \ufffd\ufffd bytes"
+    assert comment.author_name == "Ren\ufffd"
+
+
+@pytest.mark.django_db
+def test_raw_invalid_utf8_in_multipart_form_never_500s(client, article):
+    boundary = "XyZ"
+    body = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="body"\r\n\r\n'
+    ).encode() + b"Broken \xc3\x28 sequence \xff here.\r\n" + f"--{boundary}--\r\n".encode()
+
+    response = post_raw(
+        client, article, body, f"multipart/form-data; boundary={boundary}"
+    )
+
+    assert response.status_code in {302, 400}
+    assert response.status_code != 500
+
+
+@pytest.mark.django_db
+def test_absurdly_long_name_is_refused_with_a_form_error(client, article):
+    response = client.post(
+        f"/articles/{article.slug}/comment/",
+        {"name": "N" * 50_000, "body": "A normal comment."},
+    )
+
+    assert response.status_code == 400
+    assert "characters" in response.text
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_absurdly_long_line_within_the_limit_is_accepted(client, article):
+    line = "https://example.org/" + "a" * 9_000
+
+    response = client.post(f"/articles/{article.slug}/comment/", {"body": line})
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == line
+
+
+@pytest.mark.django_db
+def test_name_with_a_newline_or_bidi_override_is_refused(client, article):
+    for name in ("Two\nlines", "evil\u202etxt.exe"):
+        response = client.post(
+            f"/articles/{article.slug}/comment/", {"name": name, "body": "Hello there."}
+        )
+
+        assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_garbage_form_encoding_never_500s(client, article):
+    for body, ctype in (
+        (b"\xff\xfe\x00\x00garbage", "application/x-www-form-urlencoded"),
+        (b"--nope\r\n\r\n", "multipart/form-data; boundary=other"),
+        (b"body=" + b"%" * 5000, "application/x-www-form-urlencoded"),
+        (b'{"body": "json?"}', "application/json"),
+    ):
+        response = post_raw(client, article, body, ctype)
+
+        assert response.status_code in {302, 400}, body[:20]
