@@ -262,5 +262,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # The "AXES: BEGIN" banner on every command start (ingest_email included).
+        "axes.apps": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

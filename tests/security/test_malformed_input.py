@@ -64,10 +64,9 @@ def test_invalid_utf8_is_stored_with_replacement_characters(client, article):
 @pytest.mark.django_db
 def test_raw_invalid_utf8_in_multipart_form_never_500s(client, article):
     boundary = "XyZ"
-    body = (
-        f"--{boundary}\r\n"
-        'Content-Disposition: form-data; name="body"\r\n\r\n'
-    ).encode() + b"Broken \xc3\x28 sequence \xff here.\r\n" + f"--{boundary}--\r\n".encode()
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\n'
+    tail = f"--{boundary}--\r\n"
+    body = head.encode() + b"Broken \xc3\x28 sequence \xff here.\r\n" + tail.encode()
 
     response = post_raw(
         client, article, body, f"multipart/form-data; boundary={boundary}"

@@ -107,8 +107,11 @@ with override_settings(STORAGES={"staticfiles": plain, "default": {
         out[name] = {
             "status": r.status_code,
             "headers": dict(r.headers),
-            "cookies": {k: {"secure": bool(m["secure"]), "httponly": bool(m["httponly"]),
-                            "samesite": m["samesite"]} for k, m in r.cookies.items()},
+            "cookies": {
+                k: {"secure": bool(m["secure"]), "httponly": bool(m["httponly"]),
+                    "samesite": m["samesite"]}
+                for k, m in r.cookies.items()
+            },
         }
 print(json.dumps(out))
 """

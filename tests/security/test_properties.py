@@ -115,9 +115,7 @@ def _build(node: tuple, boundaries: itertools.count) -> bytes:
     return head + body + b"--" + boundary + b"--\n"
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TREE, _TYPED)
 def test_extract_text_never_raises_on_random_mime(tree, subject):
     header = "From: Reader <r@example.org>\nSubject: " + subject.replace("\n", " ")

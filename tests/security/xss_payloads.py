@@ -42,7 +42,7 @@ PAYLOADS: list[str] = [
     "<a href='x' onclick=\"alert(1)\"",
     "<!--<img src=--><img src=x onerror=alert(1)//>",
     "<![CDATA[<script>alert(1)</script>]]>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     # Breakouts from where the text may be placed
     "</textarea><script>alert(1)</script>",
     '" onmouseover="alert(1)" x="',
