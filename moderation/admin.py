@@ -1,8 +1,11 @@
 """The editors' desk in the Django admin: the comment queue and the decision log."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from blog.admin import ArticleAdmin
@@ -168,6 +171,27 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("trimmed_text")
+
+    def get_urls(self) -> list:
+        # The editor's desk (moderation/views.py) inside the admin: its login, its
+        # layout, and admin:comments_comment_review / _picks as names.
+        from moderation import views
+
+        wrap = self.admin_site.admin_view
+        site = {"admin_site": self.admin_site}
+        return [
+            path(
+                "review/",
+                wrap(partial(views.review_queue, **site)),
+                name="comments_comment_review",
+            ),
+            path(
+                "picks/<int:article_id>/",
+                wrap(partial(views.article_picks, **site)),
+                name="comments_comment_picks",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
