@@ -1,4 +1,4 @@
-"""A real browser: Playwright driving Debian's chromium against pytest-django's live server.
+"""A real browser: Playwright driving Debian's chromium against the live server.
 
 Never `playwright install`: these machines reach no browser download. Screenshots of
 every step (and of failures) land in tests/e2e/screenshots/ (git-ignored).

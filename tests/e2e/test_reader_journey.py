@@ -94,7 +94,7 @@ def test_comment_by_form_and_email_published_and_featured(page, live_server):
     page.get_by_text("Published and featured 1 comment").wait_for()
     shot(page, "04-decided")
 
-    # 4. A visitor reloads the article: both, the pick first with its mark; the feed too.
+    # 4. A visitor reloads the article: both, the pick first; the feed has both.
     visitor = page.context.browser.new_context().new_page()
     visitor.goto(base + article.get_absolute_url())
     comments = visitor.locator(".comment-list > li")
