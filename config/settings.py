@@ -87,6 +87,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)  # git-ignored; a fresh clone doesn't have it
     # WAL lets readers and one writer work at once; the busy timeout makes a second
     # writer wait instead of failing with "database is locked" (issue 6).
     # A file-backed test database, so tests can run commands in child processes.

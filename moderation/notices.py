@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from comments.models import Comment
 from moderation import links
+from moderation.permissions import EDITORS_GROUP
 from moderation.tasks import send_mail_task
 
 logger = logging.getLogger("sourcehat.notices")
-EDITORS_GROUP = "Editors"
+
 NOTICE_LOCK_KEY = "moderation:editor-notice-sent"
 
 
