@@ -388,3 +388,13 @@ def test_source_filter_alone_lists_only_that_channel(editor_client):
     mail = aged(make_email_comment(), 1)
 
     assert shown_id(editor_client.get(f"{REVIEW_URL}?source=email")) == mail.pk
+
+
+def test_undo_of_edit_and_publish_restores_text_and_queue(editor_client):
+    comment = make_comment(body="teh txt")
+    decide(editor_client, comment, "edit", text="The text.")
+
+    editor_client.post(REVIEW_URL, {"action": "undo"})
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.public_text) == (S.PENDING, "teh txt")
