@@ -38,7 +38,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value() or CommentStatus.PENDING
-        return queryset if value == "all" else queryset.filter(status=value)
+        return queryset if value == "all" else queryset.with_status(value)
 
 
 class UnroutedFilter(admin.SimpleListFilter):
