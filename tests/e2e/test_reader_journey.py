@@ -76,7 +76,7 @@ def test_comment_by_form_and_email_published_and_featured(page, live_server):
     page.get_by_label("Username").fill("ed")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="comments waiting").click()
+    page.get_by_role("link", name="as a list").click()
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 2
     shot(page, "03-queue")
