@@ -17,6 +17,7 @@ from comments.addressing import comments_address_for
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation import transitions as t
 from tests.factories import make_article, make_comment
+from tests.moderation.desk import REVIEW_URL
 from tests.security.inert import assert_inert, atom_entry_html, problems
 from tests.security.xss_payloads import PAYLOADS
 
@@ -133,6 +134,23 @@ def test_admin_change_pages_show_hostile_comments_inert(
 
         assert response.status_code == 200
         assert_inert(response.text, baseline=admin_baseline["change"])
+
+
+@pytest.mark.django_db
+def test_review_screen_shows_hostile_pending_comments_inert(
+    client, editor_client, article
+):
+    for n, payload in enumerate(PAYLOADS):
+        post(client, article, name=payload[:100], body=f"{payload} (pending {n})")
+    clean = make_comment(article=make_article(), body="Harmless, honest text.")
+    baseline = Counter(problems(editor_client.get(REVIEW_URL, {"c": clean.pk}).text))
+
+    for comment in Comment.objects.filter(article=article):
+        response = editor_client.get(REVIEW_URL, {"c": comment.pk})
+
+        assert response.status_code == 200
+        assert "(pending " + comment.body.rsplit("(pending ", 1)[1] in response.text
+        assert_inert(response.text, baseline=baseline)
 
 
 # --- Email ------------------------------------------------------------------------
