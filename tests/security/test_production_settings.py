@@ -15,12 +15,19 @@ from tests.factories import make_article
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Set by the test run, never in production: tests/e2e/conftest.py sets
+# DJANGO_ALLOW_ASYNC_UNSAFE for the whole pytest process once it is collected.
+NOT_PRODUCTION = {
+    "ALLOW_PLAIN_HTTP",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SECRET_KEY",
+}
+
+
 def production_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"ALLOW_PLAIN_HTTP", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in NOT_PRODUCTION}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(60),
