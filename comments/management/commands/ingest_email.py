@@ -40,9 +40,7 @@ class Command(BaseCommand):
             default=os.environ.get("ORIGINAL_RECIPIENT", ""),
             help="envelope recipient (Postfix: ${original_recipient})",
         )
-        parser.add_argument(
-            "--json", action="store_true", help="print one JSON object"
-        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: object, **options: object) -> None:
         try:
