@@ -133,7 +133,7 @@ def poll_once(
     should_stop: StopCheck = lambda: False,
 ) -> BatchCounts:
     """Ingest up to ``batch`` new messages; record the heartbeat."""
-    close_old_connections()
+    _refresh_db_connection()
     state, _ = MailboxState.objects.get_or_create(mailbox=mailbox.label)
     selected = client.select_folder(mailbox.folder)
     uidvalidity = int(selected[b"UIDVALIDITY"])
@@ -185,12 +185,19 @@ def _acknowledge(client: IMAPClient, uid: int, result: IngestResult) -> None:
         imap.move(client, uid, settings.IMAP_REJECTED_FOLDER)
 
 
+def _refresh_db_connection() -> None:
+    # A long-running poller outlives connections (server restarts, CONN_MAX_AGE);
+    # what a request does at its start. Never inside a transaction (tests).
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def record_error(mailbox: imap.ImapMailbox, exc: BaseException) -> None:
     """Keep the last error on MailboxState (best effort: the DB may be down)."""
     message = " ".join(f"{type(exc).__name__}: {exc}".split())[:2000]
     logger.error("polling %s failed: %s", mailbox.label, message)
     try:
-        close_old_connections()
+        _refresh_db_connection()
         MailboxState.objects.update_or_create(
             mailbox=mailbox.label,
             defaults={"last_error": message, "last_error_at": timezone.now()},
