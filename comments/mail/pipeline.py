@@ -52,6 +52,20 @@ FINAL_OUTCOMES = (
     InboundOutcome.REJECTED,
 )
 REPROCESSABLE = (InboundOutcome.RECEIVED, InboundOutcome.FAILED)
+DECISION_FIELDS = [
+    "sender",
+    "sender_name",
+    "subject",
+    "recipient",
+    "authentication_results",
+    "auth_verdict",
+    "attachment_names",
+    "outcome",
+    "reason",
+    "error",
+    "attempts",
+    "processed_at",
+]
 # Zulip's construct_zulip_body marks a cut body visibly; so do we.
 TRUNCATION_MARK = "\n\n[…]"
 # A header block is a few KiB; a runaway one must not fill the row either.
@@ -139,7 +153,7 @@ def _store(
 ) -> tuple[InboundEmail, bool]:
     """Commit the raw row on its own (DESIGN.md: nothing received is lost)."""
     with transaction.atomic():
-        row, created = InboundEmail.objects.get_or_create(
+        row, created = InboundEmail.objects.defer("raw").get_or_create(
             dedupe_key=parsed.dedupe_key,
             defaults={
                 # Kept byte for byte (bytea/BLOB hold NULs); text fields are
@@ -174,7 +188,9 @@ def process(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> Inges
         with transaction.atomic():
             # The lock makes a concurrent delivery of the same message wait, then
             # see the final outcome and count as a duplicate.
-            locked = InboundEmail.objects.select_for_update().get(pk=row.pk)
+            locked = (
+                InboundEmail.objects.select_for_update().defer("raw").get(pk=row.pk)
+            )
             if locked.outcome in FINAL_OUTCOMES:
                 return IngestResult(
                     InboundOutcome.IGNORED, DUPLICATE, inbound_email=locked.pk
@@ -225,7 +241,8 @@ def _decide(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> Inges
     row.processed_at = timezone.now()
     if outcome != InboundOutcome.REJECTED or reason != MALFORMED:
         row.error = ""
-    row.save()
+    # Never rewrite the raw bytes (up to MAX_EMAIL_BYTES) when deciding.
+    row.save(update_fields=DECISION_FIELDS)
     logger.info("inbound email %s: %s %s", row.pk, outcome, reason)
     return IngestResult(
         outcome,
