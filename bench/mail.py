@@ -177,8 +177,9 @@ def main() -> None:
         report = run_mail_bench(args.n)
     commit = "async commit" if args.async_commit else "durable commit"
     print(
-        f"mail ingest ({connection.vendor}, {commit}): {report['messages']} messages in "
-        f"{report['seconds']} s = {report['ingest_per_s']} msg/s; "
+        f"mail ingest ({connection.vendor}, {commit}): "
+        f"{report['messages']} messages in {report['seconds']} s = "
+        f"{report['ingest_per_s']} msg/s; "
         f"peak RSS {report['peak_rss_mb']} MB"
     )
     for key, count in sorted(report["outcomes"].items()):
