@@ -51,3 +51,23 @@ def test_decision_logs_one_line_without_text_or_address(
     )
     everything = "\n".join(r.getMessage() for r in caplog.records)
     assert "neighbour" not in everything and EMAIL not in everything
+
+
+@pytest.mark.django_db
+def test_ingested_email_logs_without_text_or_address(article, caplog):
+    from comments.addressing import comments_address_for
+    from comments.mail.pipeline import ingest_raw_email
+
+    raw = (
+        f"From: Ada Lovelace <{EMAIL}>\nTo: {comments_address_for(article)}\n"
+        f"Subject: My story\nMessage-ID: <log-test@example.org>\n\n{BODY}\n"
+    ).encode()
+    caplog.set_level(logging.INFO)
+
+    ingest_raw_email(raw)
+
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("inbound email ") for m in messages)
+    everything = "\n".join(messages)
+    assert "neighbour" not in everything and EMAIL not in everything
+    assert "Lovelace" not in everything

@@ -120,3 +120,61 @@ def test_garbage_form_encoding_never_500s(client, article):
         response = post_raw(client, article, body, ctype)
 
         assert response.status_code in {302, 400}, body[:20]
+
+
+# --- The email pipeline -------------------------------------------------------------
+
+_DEEP = 300
+
+
+def _deeply_nested() -> bytes:
+    raw = b"From: r@example.org\nSubject: deep\nMessage-ID: <deep@example.org>\n"
+    raw += b"MIME-Version: 1.0\n"
+    for n in range(_DEEP):
+        raw += b"Content-Type: multipart/mixed; boundary=d%d\n\n--d%d\n" % (n, n)
+    raw += b"Content-Type: text/plain\n\nhello from the bottom\n"
+    for n in reversed(range(_DEEP)):
+        raw += b"--d%d--\n" % n
+    return raw
+
+
+MALFORMED_EMAILS = {
+    "deeply nested MIME": _deeply_nested(),
+    "NUL bytes": b"From: r@example.org\nSubject: nul\x00s\n\nHello\x00 there, x\x00.\n",
+    "invalid UTF-8": b"From: r@example.org\nSubject: caf\xc3\n"
+    b"Content-Type: text/plain; charset=utf-8\n\nBroken \xc3\x28 and \xff bytes.\n",
+    "absurdly long line": b"From: r@example.org\nSubject: long\n\n" + b"a" * 500_000,
+    "absurdly long name": b"From: " + b"N" * 20_000 + b" <r@example.org>\n\nHello.\n",
+    "no headers at all": b"\xff\xfe\x00garbage",
+    "empty": b"",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", MALFORMED_EMAILS)
+def test_malformed_email_ends_in_a_stored_outcome(name):
+    from comments.mail.pipeline import ingest_raw_email
+    from comments.models import InboundEmail
+
+    result = ingest_raw_email(MALFORMED_EMAILS[name])
+
+    row = InboundEmail.objects.get(pk=result.inbound_email)
+    assert row.outcome in {"queued", "ignored", "rejected", "failed"}
+    assert row.outcome != "failed", row.error
+    for comment in Comment.objects.all():
+        assert "\x00" not in comment.body and len(comment.author_name) <= 100
+
+
+@pytest.mark.django_db
+def test_oversized_email_is_recorded_as_rejected(settings):
+    from comments.mail.pipeline import ingest_raw_email
+    from comments.models import InboundEmail
+
+    settings.MAX_EMAIL_BYTES = 1000
+    raw = b"From: r@example.org\nSubject: big\n\n" + b"x" * 5000
+
+    result = ingest_raw_email(raw)
+
+    row = InboundEmail.objects.get(pk=result.inbound_email)
+    assert row.outcome == "rejected"
+    assert not Comment.objects.exists()

@@ -14,13 +14,14 @@ from email.message import EmailMessage
 import pytest
 
 from comments.addressing import comments_address_for
-from comments.models import Comment, CommentSource, CommentStatus
+from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
 from moderation import transitions as t
 from tests.factories import make_article, make_comment
 from tests.moderation.desk import REVIEW_URL
 from tests.security.inert import assert_inert, atom_entry_html, problems
 from tests.security.xss_payloads import PAYLOADS
 
+INBOX = "/admin/comments/inboundemail/"
 HAS_PIPELINE = importlib.util.find_spec("comments.mail.pipeline") is not None
 needs_pipeline = pytest.mark.skipif(
     not HAS_PIPELINE,
@@ -157,10 +158,11 @@ def test_review_screen_shows_hostile_pending_comments_inert(
 
 
 def hostile_email(payload: str, article, n: int, *, html_only: bool) -> bytes:
+    one_line = " ".join(payload.splitlines())  # headers can't carry line breaks
     message = EmailMessage()
-    message["From"] = Address(display_name=payload[:60], addr_spec=f"r{n}@example.org")
+    message["From"] = Address(display_name=one_line[:60], addr_spec=f"r{n}@ex.org")
     message["To"] = comments_address_for(article)
-    message["Subject"] = payload[:200]
+    message["Subject"] = one_line[:200]
     message["Message-ID"] = f"<xss-{n}-{int(html_only)}@example.org>"
     html = f"<html><body><p>Hello,</p>{payload}<p>bye</p></body></html>"
     if html_only:
@@ -179,10 +181,20 @@ def test_emailed_hostile_payloads_are_inert_everywhere(
     from comments.mail.pipeline import ingest_raw_email
 
     article = make_article(title="Mailed", slug="mailed")
+    ingest_raw_email(hostile_email("Harmless, honest text.", article, 999, html_only=0))
+    harmless = InboundEmail.objects.get()
+    mail_baseline = {
+        "list": Counter(problems(editor_client.get(INBOX).text)),
+        "change": Counter(
+            problems(editor_client.get(f"{INBOX}{harmless.pk}/change/").text)
+        ),
+    }
     for n, payload in enumerate(PAYLOADS):
         for html_only in (False, True):
             ingest_raw_email(hostile_email(payload, article, n, html_only=html_only))
-    emailed = Comment.objects.filter(source=CommentSource.EMAIL)
+    emailed = Comment.objects.filter(source=CommentSource.EMAIL).exclude(
+        inbound_email=harmless
+    )
     assert emailed.count() >= len(PAYLOADS)
     for comment in emailed:
         if comment.article_id is None:
@@ -195,6 +207,11 @@ def test_emailed_hostile_payloads_are_inert_everywhere(
     for comment in emailed:
         page = editor_client.get(f"/admin/comments/comment/{comment.pk}/change/")
         assert_inert(page.text, baseline=admin_baseline["change"])
+    assert_inert(editor_client.get(INBOX).text, baseline=mail_baseline["list"])
+    for inbound in InboundEmail.objects.exclude(pk=harmless.pk):
+        page = editor_client.get(f"{INBOX}{inbound.pk}/change/")
+        assert page.status_code == 200
+        assert_inert(page.text, baseline=mail_baseline["change"])
     feed = client.get(f"/articles/{article.slug}/comments/feed/").content
     for fragment in atom_entry_html(feed):
         assert_inert(fragment)
