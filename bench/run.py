@@ -143,13 +143,14 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-_WORDS = (
+_TEXT = (
     "the model weights are not the source code and a licence that forbids some uses "
     "is not open by any definition we have agreed on since the nineties I build "
     "these systems at work data training reproducible pipeline dataset release "
     "binary compiler analogy breaks down because you cannot rebuild it yourself "
     "which is the whole point of having the source in the first place"
-).split()
+)
+_WORDS = tuple(_TEXT.split())
 
 
 def comment_text(rng: random.Random, n: int) -> str:
@@ -316,14 +317,15 @@ def make_post_script(base: str, slug: str, run: str) -> tuple[str, str]:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/articles/{slug}/").read().decode()
     csrf = next(c.value for c in jar if c.name == "csrftoken")
-    action = re.search(r'<form class="comment-form" method="post" action="([^"]+)"', page)
+    action = re.search(r'class="comment-form" method="post" action="([^"]+)"', page)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     ts = re.search(r'name="ts" value="([^"]+)"', page)[1]
     fields = {"csrfmiddlewaretoken": token, "ts": ts, "name": "Bench Reader"}
     body = urllib.parse.urlencode(fields)
     # One real post through urllib first: it must end in the redirect to the article.
-    data = (body + "&" + urllib.parse.urlencode({"body": f"Sanity post {run}"})).encode()
-    request = urllib.request.Request(
+    sanity = urllib.parse.urlencode({"body": f"Sanity post {run}"})
+    data = f"{body}&{sanity}".encode()
+    request = urllib.request.Request(  # noqa: S310
         base + action[1], data=data, headers={"Referer": f"{base}/articles/{slug}/"}
     )
     response = opener.open(request)
@@ -363,8 +365,10 @@ def admin_queue(base: str, editor: object, n: int = 30) -> tuple[float, int]:
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        req = urllib.request.Request(base + url, headers={"Cookie": f"sessionid={session}"})
-        with urllib.request.urlopen(req) as resp:
+        req = urllib.request.Request(  # noqa: S310
+            base + url, headers={"Cookie": f"sessionid={session}"}
+        )
+        with urllib.request.urlopen(req) as resp:  # noqa: S310
             resp.read()
             assert resp.status == 200
         times.append((time.perf_counter() - start) * 1000)
@@ -390,7 +394,8 @@ def table(results: dict, extra: dict) -> str:
     labels = {
         "article_10": "GET 10 comments — Source Hat page, Postgres + Redis",
         "article_100": "GET 100 comments — Source Hat page, Postgres + Redis",
-        "article_1000": "GET 1000 comments — Source Hat page (100/page), Postgres + Redis",
+        "article_1000": "GET 1000 comments — Source Hat page (100 a page), "
+        "Postgres + Redis",
         "post": "POST comment — Source Hat form, Postgres (→ 302)",
     }
     for key, label in labels.items():
@@ -482,7 +487,8 @@ def main() -> int:
     django.setup()
     t0 = time.monotonic()
     seeded = seed()
-    log(f"Seeded a10/a100/a1000 and {QUEUE_SIZE:,} pending in {time.monotonic() - t0:.1f} s")
+    took = time.monotonic() - t0
+    log(f"Seeded a10/a100/a1000 and {QUEUE_SIZE:,} pending in {took:.1f} s")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -503,7 +509,7 @@ def main() -> int:
     _children.append(master)
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).read()
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
             break
         except OSError:
             time.sleep(0.2)
@@ -516,7 +522,7 @@ def main() -> int:
     run_id = secrets.token_hex(3)
     post_script, _ = make_post_script(base, "post-target", run_id)
     urls = {f"article_{n}": f"{base}/articles/a{n}/" for n in SIZES}
-    for case, url in urls.items():  # warm-up, as the peers' run.sh
+    for url in urls.values():  # warm-up, as the peers' run.sh
         settle()
         subprocess.run([wrk, "-t2", "-c2", "-d1s", url], capture_output=True)
     runs: dict[str, list[dict]] = {case: [] for case in [*urls, "post"]}
@@ -529,11 +535,14 @@ def main() -> int:
     posted_before = Comment.objects.filter(article=seeded["post_target"]).count()
     for rep in range(1, args.reps + 1):
         settle()
-        result = run_wrk(wrk, f"{base}/articles/post-target/comment/", args.duration, post_script)
+        result = run_wrk(
+            wrk, f"{base}/articles/post-target/comment/", args.duration, post_script
+        )
         runs["post"].append(result)
         log(f"{'post':<13} rep{rep} {result['rps']:>9.1f} req/s  {result['statuses']}")
     settle()
-    posted = Comment.objects.filter(article=seeded["post_target"]).count() - posted_before
+    posted = Comment.objects.filter(article=seeded["post_target"]).count()
+    posted -= posted_before
     redirects = sum(r["statuses"].get("302", 0) for r in runs["post"])
     other = {
         code: n
@@ -583,7 +592,11 @@ def main() -> int:
     (OUT_DIR / "latest.json").write_text(json.dumps(latest, indent=2) + "\n")
     raw = OUT_DIR / "wrk.txt"
     raw.write_text(
-        "\n".join(f"== {c} rep{i + 1}\n{r['raw']}" for c, rs in runs.items() for i, r in enumerate(rs))
+        "\n".join(
+            f"== {case} rep{i + 1}\n{r['raw']}"
+            for case, case_runs in runs.items()
+            for i, r in enumerate(case_runs)
+        )
     )
     log("")
     log(
@@ -594,8 +607,10 @@ def main() -> int:
     log(table(results, extra))
     log("")
     log(ratios(results))
-    log(f"\nWrote {OUT_DIR / 'latest.json'} (raw wrk output: {raw}); "
-        f"total {time.monotonic() - started:.0f} s")
+    log(
+        f"\nWrote {OUT_DIR / 'latest.json'} (raw wrk output: {raw}); "
+        f"total {time.monotonic() - started:.0f} s"
+    )
     return 0
 
 

@@ -67,7 +67,8 @@ def test_edited_article_is_not_served_from_the_page_cache(client, article):
     article.title = "A corrected title"
     article.save()
 
-    assert "A corrected title" in client.get(article.get_absolute_url()).content.decode()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "A corrected title" in html
 
 
 @pytest.mark.django_db

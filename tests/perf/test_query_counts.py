@@ -124,7 +124,7 @@ def test_posting_costs_the_same_queries_for_the_1st_and_50th_comment():
     client = Client(enforce_csrf_checks=True)
     first = _post_queries(client, article, 1)
     for n in range(2, 50):
-        make_comment(article=article, body=f"Earlier comment {n}.", ip_address="127.0.0.1")
+        make_comment(article=article, body=f"Earlier comment {n}.", ip_address="::1")
 
     fiftieth = _post_queries(client, article, 50)
 
