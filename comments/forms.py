@@ -32,6 +32,7 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(
         label="Comment",
+        error_messages={"required": "Please write a comment."},
         # The length rule lives in validation.clean_body; the widget's maxlength is a
         # courtesy to browsers (counted a little generously for CRLF newlines).
         widget=forms.Textarea(
@@ -53,6 +54,7 @@ class CommentForm(forms.Form):
     ts = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["ts"] = signed_timestamp()

@@ -87,6 +87,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)  # git-ignored; a fresh clone doesn't have it
     # WAL lets readers and one writer work at once; the busy timeout makes a second
     # writer wait instead of failing with "database is locked" (issue 6).
     # A file-backed test database, so tests can run commands in child processes.
@@ -126,6 +127,9 @@ COMMENT_MAX_LENGTH = 10_000
 COMMENT_MIN_LENGTH = 2
 COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="5/m")
 EDITOR_NOTICE_INTERVAL_MINUTES = env.int("EDITOR_NOTICE_INTERVAL_MINUTES", default=15)
+MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN = env.bool(
+    "MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN", default=False
+)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=30)
 SPAM_THRESHOLD = env.int("SPAM_THRESHOLD", default=10)
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])

@@ -1,15 +1,19 @@
 """The editors' desk in the Django admin: the comment queue and the decision log."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from blog.admin import ArticleAdmin
 from blog.models import Article
 from comments.models import Comment, CommentStatus
+from comments.rendering import render_comment
 from moderation import transitions as t
 from moderation.models import Decision, PickLabel, RejectReason
 from moderation.pagination import QueuePaginator
@@ -36,7 +40,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value() or CommentStatus.PENDING
-        return queryset if value == "all" else queryset.filter(status=value)
+        return queryset if value == "all" else queryset.with_status(value)
 
 
 class UnroutedFilter(admin.SimpleListFilter):
@@ -190,6 +194,27 @@ class CommentAdmin(admin.ModelAdmin):
             str(obj),
         )
 
+    def get_urls(self) -> list:
+        # The editor's desk (moderation/views.py) inside the admin: its login, its
+        # layout, and admin:comments_comment_review / _picks as names.
+        from moderation import views
+
+        wrap = self.admin_site.admin_view
+        site = {"admin_site": self.admin_site}
+        return [
+            path(
+                "review/",
+                wrap(partial(views.review_queue, **site)),
+                name="comments_comment_review",
+            ),
+            path(
+                "picks/<int:article_id>/",
+                wrap(partial(views.article_picks, **site)),
+                name="comments_comment_picks",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
         return obj.excerpt
@@ -202,10 +227,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="as visitors will see it")
     def preview(self, obj: Comment) -> str:
-        from comments.rendering import render_comment
-
+        # render_comment's output is escaped and sanitized: safe by construction.
         return format_html(
-            '<div class="comment-preview">{}</div>', render_comment(obj.public_text)
+            '<div class="comment-preview">{}</div>',
+            mark_safe(render_comment(obj.public_text)),
         )
 
     @admin.display(description="sender details")
@@ -255,11 +280,6 @@ class CommentAdmin(admin.ModelAdmin):
             t.assign_article(comment=stored, editor=request.user, article=obj.article)
         if "edited_body" in form.changed_data:
             t.edit_comment(comment=stored, editor=request.user, text=obj.edited_body)
-
-    def save_related(
-        self, request: HttpRequest, form: object, formsets: object, change: bool
-    ) -> None:
-        """Decisions are written by the transitions, not by the inline."""
 
     def response_change(
         self, request: HttpRequest, obj: Comment

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ModerationConfig(AppConfig):
@@ -10,7 +11,11 @@ class ModerationConfig(AppConfig):
         # through its one signal and moderation listens here.
         from comments.signals import comment_submitted
         from moderation.notices import on_comment_submitted
+        from moderation.permissions import ensure_editors_group
 
         comment_submitted.connect(
             on_comment_submitted, dispatch_uid="moderation-notice"
         )
+        # The data migration creates the group once; this framework hook keeps it
+        # (and its permissions) after a flush too, e.g. between transactional tests.
+        post_migrate.connect(ensure_editors_group, sender=self)

@@ -85,3 +85,31 @@ class RejectReason(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class UsedLink(models.Model):
+    """A notice-email link that has been used: its nonce makes it single-use."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-used_at"]
+
+    def __str__(self) -> str:
+        return f"link {self.nonce[:8]}… used {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class AlertSent(models.Model):
+    """Editors were told this comment waited too long (moderation_report's alert)."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="overdue_alert"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"overdue alert #{self.comment_id}"

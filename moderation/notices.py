@@ -5,23 +5,34 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comments.models import Comment
+from moderation import links
+from moderation.permissions import EDITORS_GROUP
 from moderation.tasks import send_mail_task
 
 logger = logging.getLogger("sourcehat.notices")
-EDITORS_GROUP = "Editors"
+
 NOTICE_LOCK_KEY = "moderation:editor-notice-sent"
+
+
+def editor_users() -> list[AbstractBaseUser]:
+    """Active editors (and superusers) with an address, one per address."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    editors = users.filter(groups__name=EDITORS_GROUP) | users.filter(is_superuser=True)
+    by_address = {}
+    for user in editors.distinct().order_by("pk"):
+        by_address.setdefault(user.email.lower(), user)
+    return sorted(by_address.values(), key=lambda u: u.email.lower())
 
 
 def editor_addresses() -> list[str]:
     """Addresses of active editors (and superusers) who have one."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    editors = users.filter(groups__name=EDITORS_GROUP) | users.filter(is_superuser=True)
-    return sorted(set(editors.values_list("email", flat=True)))
+    return [user.email for user in editor_users()]
 
 
 def on_comment_submitted(sender: type, comment: Comment, **kwargs: object) -> None:
@@ -38,24 +49,44 @@ def on_comment_submitted(sender: type, comment: Comment, **kwargs: object) -> No
 
 
 def send_editor_notice() -> bool:
-    """Enqueue one email listing the comments waiting for review."""
-    recipients = editor_addresses()
+    """Enqueue an email to each editor listing the comments waiting for review.
+
+    One message per editor, not one to all: each carries that editor's own signed
+    links (moderation/links.py), so a decision made from it is recorded as theirs.
+    """
+    editors = editor_users()
     waiting = Comment.objects.awaiting_review().select_related("article")
     total = waiting.count()
-    if not recipients or not total:
+    if not editors or not total:
         return False
-    context = {
-        "comments": list(waiting[:50]),
-        "total": total,
-        "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
-        "SITE_NAME": settings.SITE_NAME,
-    }
+    comments = list(waiting[:50])
     subject = (
         f"[{settings.SITE_NAME}] {total} comment{'s' if total != 1 else ''} waiting"
     )
-    body = render_to_string("moderation/email/editor_notice.txt", context)
-    send_mail_task.enqueue(subject, body, recipients)
+    for editor in editors:
+        context = {
+            "entries": [(c, _links_for(c, editor)) for c in comments],
+            "total": total,
+            "queue_url": settings.SITE_URL + reverse("admin:comments_comment_review"),
+            "link_days": links.SIGNED_IN_MAX_AGE.days,
+            "link_only_hours": int(links.LINK_ONLY_MAX_AGE.total_seconds() // 3600)
+            if links.confirm_without_login_allowed()
+            else None,
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        body = render_to_string("moderation/email/editor_notice.txt", context)
+        send_mail_task.enqueue(subject, body, [editor.email])
     return True
+
+
+def _links_for(comment: Comment, editor: AbstractBaseUser) -> list[tuple[str, str]]:
+    return [
+        (
+            links.ACTIONS[action],
+            links.link_url(comment_id=comment.pk, action=action, editor_id=editor.pk),
+        )
+        for action in links.actions_for(comment)
+    ]
 
 
 def enqueue_publication_notice(comment_id: int) -> None:

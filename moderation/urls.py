@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 - the editors' pages outside the admin
+"""The editors' pages outside the admin: the notice email's confirmation links.
+
+(The review screen and the picks order live in the admin: moderation/admin.py.)
+"""
+
+from django.urls import path
+
+from moderation import views
 
 app_name = "moderation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("link/<str:token>/", views.link_confirm, name="link"),
+]

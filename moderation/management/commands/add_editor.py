@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
-from moderation.notices import EDITORS_GROUP
+from moderation.permissions import EDITORS_GROUP
 
 
 class Command(BaseCommand):

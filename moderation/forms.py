@@ -1,0 +1,81 @@
+"""Input of the editors' screens: validated here, acted on by the transitions."""
+
+from django import forms
+from django.conf import settings
+
+from moderation.models import PickLabel, RejectReason
+
+REVIEW_ACTIONS = [
+    ("publish", "Publish"),
+    ("feature", "Publish and feature"),
+    ("reject", "Reject"),
+    ("spam", "Spam"),
+    ("edit", "Edit and publish"),
+    ("undo", "Undo"),
+]
+
+
+class ReviewDecisionForm(forms.Form):
+    """One button press on the review screen."""
+
+    action = forms.ChoiceField(choices=REVIEW_ACTIONS)
+    comment = forms.IntegerField(required=False, min_value=1)
+    label = forms.ModelChoiceField(
+        queryset=PickLabel.objects.all(),
+        required=False,
+        to_field_name="name",
+        empty_label="no label",
+    )
+    reason = forms.ModelChoiceField(
+        queryset=RejectReason.objects.all(),
+        required=False,
+        to_field_name="text",
+        empty_label="no reason",
+    )
+    note = forms.CharField(required=False, max_length=300, strip=True)
+    text = forms.CharField(
+        required=False,
+        max_length=settings.COMMENT_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action and action != "undo" and not data.get("comment"):
+            raise forms.ValidationError("Which comment?", code="no_comment")
+        if action == "edit" and not data.get("text"):
+            raise forms.ValidationError(
+                "The edited text can't be empty.", code="empty_text"
+            )
+        return data
+
+    @property
+    def reject_reason(self) -> str:
+        """The chosen reason and the free text, as one note for the Decision."""
+        parts = [
+            self.cleaned_data["reason"].text if self.cleaned_data.get("reason") else "",
+            self.cleaned_data.get("note", ""),
+        ]
+        return "; ".join(p for p in parts if p)
+
+    @property
+    def label_name(self) -> str:
+        label = self.cleaned_data.get("label")
+        return label.name if label else ""
+
+
+class PickOrderForm(forms.Form):
+    """Move one pick up or down, or change its label, on an article's picks page."""
+
+    comment = forms.IntegerField(min_value=1)
+    move = forms.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down"), ("label", "Set label")]
+    )
+    label = forms.ModelChoiceField(
+        queryset=PickLabel.objects.all(),
+        required=False,
+        to_field_name="name",
+        empty_label="no label",
+    )

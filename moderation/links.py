@@ -1,0 +1,182 @@
+"""Signed, expiring, single-use links in the editors' notice email.
+
+A link names one comment, one action and the editor whose email it was sent in,
+plus a random nonce. It is signed with SECRET_KEY under its own salt (so no other
+signed value of the site can be replayed as a link), expires (the age is checked
+when it is read, from the timestamp `signing` embeds), and is used at most once
+(the nonce goes into UsedLink, whose unique constraint settles races).
+
+Opening a link never acts: mail scanners and link previewers follow links (a GET),
+so the link opens a confirmation page and only its POST records a decision.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from comments.models import Comment, CommentStatus
+from moderation import transitions as t
+from moderation.models import UsedLink
+
+SALT = "moderation.notice-link.v1"
+ACTIONS = {
+    "publish": "Publish",
+    "feature": "Publish and feature",
+    "reject": "Reject",
+    "spam": "Mark as spam",
+}
+# Confirming while signed in: the notice stays useful for a week of holidays.
+SIGNED_IN_MAX_AGE = timedelta(days=7)
+# Confirming with the link alone (MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN): a link
+# that is its own credential should not outlive the day it was sent.
+LINK_ONLY_MAX_AGE = timedelta(hours=24)
+EDIT_PERMISSION = "comments.change_comment"
+
+
+class LinkRefused(Exception):
+    """The link can't be used; `status` is the HTTP status that says why."""
+
+    status = 400
+    title = "This link is not valid"
+
+
+class LinkTampered(LinkRefused):
+    status = 400
+    title = "This link is not valid"
+
+
+class LinkExpired(LinkRefused):
+    status = 410
+    title = "This link has expired"
+
+
+class LinkUsed(LinkRefused):
+    status = 410
+    title = "This link has already been used"
+
+
+class LinkGone(LinkRefused):
+    status = 410
+    title = "This comment no longer exists"
+
+
+class LinkForbidden(LinkRefused):
+    status = 403
+    title = "Only editors can confirm this"
+
+
+@dataclass(frozen=True)
+class LinkClaim:
+    comment_id: int
+    action: str
+    editor_id: int
+    nonce: str
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS[self.action]
+
+
+def make_token(*, comment_id: int, action: str, editor_id: int) -> str:
+    """A signed token for one action on one comment, for one editor."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown link action {action!r}")
+    payload = {
+        "c": comment_id,
+        "a": action,
+        "e": editor_id,
+        "n": secrets.token_urlsafe(12),
+    }
+    return signing.dumps(payload, salt=SALT)
+
+
+def link_url(*, comment_id: int, action: str, editor_id: int) -> str:
+    """The absolute URL of a confirmation page, for an email."""
+    token = make_token(comment_id=comment_id, action=action, editor_id=editor_id)
+    return settings.SITE_URL + reverse("moderation:link", kwargs={"token": token})
+
+
+def actions_for(comment: Comment) -> list[str]:
+    """The link actions that make sense for a comment (unrouted: no publishing)."""
+    if comment.article_id is None:
+        return ["reject", "spam"]
+    return list(ACTIONS)
+
+
+def read_token(token: str, *, max_age: timedelta = SIGNED_IN_MAX_AGE) -> LinkClaim:
+    """Check a token's signature, age and use; raise LinkRefused if it fails."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
+    except signing.BadSignature as exc:
+        raise LinkTampered from exc
+    try:
+        claim = LinkClaim(
+            comment_id=int(data["c"]),
+            action=str(data["a"]),
+            editor_id=int(data["e"]),
+            nonce=str(data["n"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LinkTampered from exc
+    if claim.action not in ACTIONS:
+        raise LinkTampered
+    if UsedLink.objects.filter(nonce=claim.nonce).exists():
+        raise LinkUsed
+    return claim
+
+
+def is_editor(user: AbstractBaseUser | None) -> bool:
+    """Signed in, active, staff, and allowed to change comments."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(EDIT_PERMISSION)
+    )
+
+
+def link_editor(claim: LinkClaim) -> AbstractBaseUser | None:
+    """The editor the link was sent to, if they still are one."""
+    user = get_user_model().objects.filter(pk=claim.editor_id).first()
+    return user if is_editor(user) else None
+
+
+def confirm_without_login_allowed() -> bool:
+    return bool(getattr(settings, "MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN", False))
+
+
+@transaction.atomic
+def use_link(*, claim: LinkClaim, editor: AbstractBaseUser) -> Comment:
+    """Spend the link's nonce and apply its action as a decision by `editor`.
+
+    Both happen in one transaction: a refused transition (someone else decided
+    first) leaves the link unspent, and two tabs confirming at once can't both act
+    (the unique nonce makes the second insert fail).
+    """
+    try:
+        with transaction.atomic():
+            UsedLink.objects.create(nonce=claim.nonce, editor=editor)
+    except IntegrityError as exc:
+        raise LinkUsed from exc
+    comment = Comment.objects.filter(pk=claim.comment_id).first()
+    if comment is None:
+        raise LinkGone
+    if claim.action == "publish":
+        return t.publish_comment(comment=comment, editor=editor)
+    if claim.action == "feature":
+        if comment.status != CommentStatus.PUBLISHED:
+            comment = t.publish_comment(comment=comment, editor=editor)
+        return t.feature_comment(comment=comment, editor=editor)
+    if claim.action == "reject":
+        return t.reject_comment(comment=comment, editor=editor)
+    return t.mark_spam(comment=comment, editor=editor)

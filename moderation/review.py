@@ -1,0 +1,287 @@
+"""The review screen's workings: which comment, its context, the decision, undo.
+
+The view in moderation/views.py stays HTTP only; everything it shows or does about
+comments is here, through queryset methods and the transitions.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+from django.utils import timezone
+
+from comments.models import Comment, CommentSource, CommentStatus
+from moderation import transitions as t
+from moderation.models import Action, Decision
+
+S = CommentStatus
+HISTORY_LIMIT = 20
+# Decisions the undo key can take back (assign and erase are not editorial picks).
+UNDOABLE = (
+    Action.PUBLISH,
+    Action.REJECT,
+    Action.SPAM,
+    Action.PENDING,
+    Action.FEATURE,
+    Action.UNFEATURE,
+    Action.EDIT,
+)
+# "f" writes publish + feature and "e" writes edit + publish: one key, one undo.
+COMPOUND = {(Action.PUBLISH, Action.FEATURE), (Action.EDIT, Action.PUBLISH)}
+COMPOUND_WINDOW = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The list filters the screen carries through every link and form."""
+
+    article: int | None = None
+    source: str = ""
+    unrouted: bool = False
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "ReviewFilters":
+        article = query.get("article", "")
+        source = query.get("source", "")
+        return cls(
+            article=int(article) if article.isdigit() else None,
+            source=source if source in CommentSource.values else "",
+            unrouted=query.get("unrouted") == "1",
+        )
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        if self.unrouted:
+            queryset = queryset.unrouted()
+        elif self.article is not None:
+            queryset = queryset.filter(article_id=self.article)
+        if self.source:
+            queryset = queryset.filter(source=self.source)
+        return queryset
+
+    def query_string(self, **extra: object) -> str:
+        """The filters (plus `extra`, e.g. c=<pk>) as a query string, no '?'."""
+        params: dict[str, object] = {}
+        if self.article is not None and not self.unrouted:
+            params["article"] = self.article
+        if self.source:
+            params["source"] = self.source
+        if self.unrouted:
+            params["unrouted"] = 1
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return urlencode(params)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.article is not None or self.source or self.unrouted)
+
+
+def review_queue(filters: ReviewFilters) -> QuerySet:
+    """Pending comments under the filters, oldest first."""
+    return filters.apply(
+        Comment.objects.awaiting_review().select_related("article", "inbound_email")
+    )
+
+
+def _after(queue: QuerySet, comment: Comment) -> QuerySet:
+    return queue.filter(
+        Q(submitted_at__gt=comment.submitted_at)
+        | Q(submitted_at=comment.submitted_at, pk__gt=comment.pk)
+    )
+
+
+def _before(queue: QuerySet, comment: Comment) -> QuerySet:
+    return queue.filter(
+        Q(submitted_at__lt=comment.submitted_at)
+        | Q(submitted_at=comment.submitted_at, pk__lt=comment.pk)
+    )
+
+
+def next_after(queue: QuerySet, comment: Comment) -> Comment | None:
+    """The pending comment after `comment` (which may itself be decided by now)."""
+    return _after(queue, comment).first()
+
+
+def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
+    """The comment asked for if it still waits, else the next one, else the oldest."""
+    if wanted and wanted.isdigit():
+        asked = Comment.objects.filter(pk=int(wanted)).first()
+        if asked is not None:
+            found = queue.filter(pk=asked.pk).first() or next_after(queue, asked)
+            if found is not None:
+                return found
+    return queue.first()
+
+
+@dataclass
+class Position:
+    number: int
+    total: int
+    previous: Comment | None
+    next: Comment | None
+
+
+def position_in(queue: QuerySet, comment: Comment) -> Position:
+    return Position(
+        number=_before(queue, comment).count() + 1,
+        total=queue.count(),
+        previous=_before(queue, comment).order_by("-submitted_at", "-pk").first(),
+        next=next_after(queue, comment),
+    )
+
+
+def commenter_history(comment: Comment) -> list[Comment]:
+    """The commenter's other comments, both channels, newest first, with the last
+    decision on each (as `last_action`, `last_editor`, `last_at`).
+
+    Matched by email address; web comments also by IP address, but only within the
+    retention period: after it, IPs are personal data we no longer hold.
+    """
+    mine = Comment.objects.none()
+    if comment.author_email:
+        mine = Comment.objects.by_commenter(email=comment.author_email)
+    if comment.source == CommentSource.WEB and comment.ip_address:
+        since = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+        mine = mine | Comment.objects.by_commenter(
+            ip_address=comment.ip_address
+        ).filter(source=CommentSource.WEB, submitted_at__gte=since)
+    last = Decision.objects.filter(comment=OuterRef("pk")).order_by("-at", "-pk")
+    history = list(
+        mine.exclude(pk=comment.pk)
+        .select_related("article")
+        .annotate(
+            last_action=Subquery(last.values("action")[:1]),
+            last_editor=Subquery(last.values("editor__username")[:1]),
+            last_at=Subquery(last.values("at")[:1]),
+        )
+        .order_by("-submitted_at", "-pk")[:HISTORY_LIMIT]
+    )
+    labels = dict(Action.choices)
+    for earlier in history:
+        earlier.last_action = labels.get(earlier.last_action, earlier.last_action)
+    return history
+
+
+def auth_rows(comment: Comment) -> list[tuple[str, str]]:
+    """SPF/DKIM/DMARC as our receiving server recorded them; 'not verified' when
+    it recorded nothing (no AUTHSERV_ID, or no header from our server)."""
+    email = comment.inbound_email
+    verdict = email.auth_verdict if email is not None else {}
+    rows = []
+    for method in ("spf", "dkim", "dmarc"):
+        value = (verdict or {}).get(method, "unknown")
+        rows.append((method.upper(), "not verified" if value == "unknown" else value))
+    return rows
+
+
+@transaction.atomic
+def decide(
+    *,
+    comment: Comment,
+    editor: AbstractBaseUser,
+    action: str,
+    label: str = "",
+    reason: str = "",
+    text: str = "",
+) -> str:
+    """Apply one of the screen's decisions; return what was done, for a message.
+
+    Raises InvalidTransition (rolling everything back) when it can't be done.
+    """
+    if action == "publish":
+        t.publish_comment(comment=comment, editor=editor)
+        return f"Published #{comment.pk}."
+    if action == "feature":
+        if comment.status != S.PUBLISHED:
+            comment = t.publish_comment(comment=comment, editor=editor)
+        t.feature_comment(comment=comment, editor=editor, label=label)
+        return f"Published and featured #{comment.pk}" + (
+            f" ({label})." if label else "."
+        )
+    if action == "reject":
+        t.reject_comment(comment=comment, editor=editor, reason=reason)
+        return f"Rejected #{comment.pk}" + (f" ({reason})." if reason else ".")
+    if action == "spam":
+        t.mark_spam(comment=comment, editor=editor)
+        return f"Marked #{comment.pk} as spam."
+    if action == "edit":
+        if text.strip() != comment.public_text.strip():
+            comment = t.edit_comment(comment=comment, editor=editor, text=text)
+        t.publish_comment(comment=comment, editor=editor)
+        return f"Edited and published #{comment.pk}."
+    raise ValueError(f"unknown review action {action!r}")
+
+
+def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:
+    """The editor's most recent decision that can still be undone (oldest first
+    when one key wrote two decisions), skipping decisions that undid others."""
+    recent = (
+        Decision.objects.filter(editor=editor, action__in=UNDOABLE)
+        .exclude(note="undo")
+        .select_related("comment")
+        .order_by("-at", "-pk")[:25]
+    )
+    for decision in recent:
+        if decision.pk in skip:
+            continue
+        later = Decision.objects.filter(
+            comment_id=decision.comment_id, pk__gt=decision.pk
+        )
+        if later.exists():
+            continue  # someone (or an undo) changed it since: not the last step
+        if decision.comment.status != decision.to_status:
+            continue
+        before = (
+            Decision.objects.filter(comment_id=decision.comment_id, pk__lt=decision.pk)
+            .order_by("-pk")
+            .first()
+        )
+        if (
+            before is not None
+            and before.editor_id == editor.pk
+            and (before.action, decision.action) in COMPOUND
+            and decision.at - before.at <= COMPOUND_WINDOW
+            and before.pk not in skip
+        ):
+            return [before, decision]
+        return [decision]
+    return []
+
+
+def describe_step(step: list[Decision]) -> str:
+    """'Published and featured #12', for the undo button."""
+    if not step:
+        return ""
+    actions = [d.get_action_display() for d in step]
+    text = actions[0] + "".join(f" and {a.lower()}" for a in actions[1:])
+    return f"{text} #{step[0].comment_id}"
+
+
+@transaction.atomic
+def undo_step(*, step: list[Decision], editor: AbstractBaseUser) -> list[int]:
+    """Undo a step (latest decision first); return the new decisions' ids."""
+    latest, *earlier = reversed(step)
+    comment = t.undo_decision(decision=latest, editor=editor)
+    for decision in earlier:
+        # undo_decision refuses a decision with later ones on the comment (the undo
+        # just written), so the compound's first half is inverted here directly.
+        if decision.action == Action.EDIT:
+            comment = t.edit_comment(
+                comment=comment, editor=editor, text=decision.previous_text
+            )
+        elif decision.from_status == S.PENDING:
+            comment = t.return_to_pending(comment=comment, editor=editor, note="undo")
+        elif decision.from_status == S.REJECTED:
+            comment = t.reject_comment(comment=comment, editor=editor, reason="undo")
+        else:
+            comment = t.mark_spam(comment=comment, editor=editor, note="undo")
+    first_new = (
+        Decision.objects.filter(comment=comment, pk__gt=step[-1].pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(first_new)

@@ -1,0 +1,72 @@
+/* The review screen's keyboard: j/k move, p f r s e u decide. The page works
+ * without this file (every key is a visible button or link); this only adds the
+ * keys. External file, no inline script: the Content Security Policy forbids it. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-review]");
+  if (!root) {
+    return;
+  }
+  var busy = false;
+  document.body.classList.add("review-keys");
+
+  function isTyping(el) {
+    if (!el) {
+      return false;
+    }
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function openEditor() {
+    var details = document.getElementById("review-edit");
+    var text = document.getElementById("review-edit-text");
+    if (!details || details.hidden || !text) {
+      return;
+    }
+    details.open = true;
+    text.focus();
+    text.setSelectionRange(text.value.length, text.value.length);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.defaultPrevented || busy) {
+      return;
+    }
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" &&
+        target && target.id === "review-edit-text") {
+      event.preventDefault();
+      busy = true;
+      target.form.requestSubmit();
+      return;
+    }
+    if (event.key === "Escape" && isTyping(target)) {
+      target.blur();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) {
+      return;
+    }
+    if (isTyping(target) || !/^[a-z]$/.test(event.key)) {
+      return;
+    }
+    var control = root.querySelector('[data-key="' + event.key + '"]');
+    if (!control || control.disabled) {
+      return;
+    }
+    event.preventDefault();
+    if (event.key === "e") {
+      openEditor();
+      return;
+    }
+    // One key, one decision: ignore further keys while the page changes.
+    busy = true;
+    control.click();
+  });
+
+  // Back/forward cache: a page restored from history must take keys again.
+  window.addEventListener("pageshow", function () {
+    busy = false;
+  });
+})();

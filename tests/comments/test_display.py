@@ -1,0 +1,148 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import CommentStatus
+from moderation import transitions as t
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+HOSTILE_NAME = '<script>alert("n")</script><img src=x onerror=alert(1)>'
+HOSTILE_BODY = (
+    '<a href="javascript:alert(1)">click</a> <svg onload=alert(2)> '
+    '"><script>alert(3)</script>'
+)
+
+
+def test_published_comments_show_as_name_and_text(client):
+    article = make_article()
+    make_comment(
+        article=article,
+        status=CommentStatus.PUBLISHED,
+        author_name="Linus",
+        body="First para.\n\nSecond para with https://kernel.org link.",
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Linus:</strong> <p>First para.</p><p>Second para with" in html
+    assert '<a href="https://kernel.org" rel="nofollow ugc noopener">' in html
+
+
+def test_hostile_name_and_body_are_inert_on_page_and_feed(client):
+    article = make_article()
+    make_comment(
+        article=article,
+        status=CommentStatus.PUBLISHED,
+        author_name=HOSTILE_NAME,
+        body=HOSTILE_BODY,
+    )
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    feed = client.get(f"/articles/{article.slug}/comments/feed/").content.decode()
+
+    for html in (page,):
+        assert "<script>alert" not in html and "<svg" not in html
+        assert 'href="javascript:' not in html and "onerror=alert" not in html.replace(
+            "onerror=alert(1)&gt;", ""
+        )
+    assert "&lt;script&gt;" in page
+    assert "<script>" not in feed and "&lt;svg" in feed
+
+
+def test_comment_permalink_points_to_its_page_and_anchor(client, settings):
+    import comments.pages as pages
+
+    article = make_article()
+    comments = [
+        make_comment(article=article, status=CommentStatus.PUBLISHED) for _ in range(3)
+    ]
+    pages.PAGE_SIZE, old = 2, pages.PAGE_SIZE
+    try:
+        response = client.get(f"/comments/{comments[2].pk}/")
+        second_page = client.get(
+            article.get_absolute_url() + "?comments=2"
+        ).content.decode()
+    finally:
+        pages.PAGE_SIZE = old
+
+    assert (
+        response["Location"]
+        == f"{article.get_absolute_url()}?comments=2#c{comments[2].pk}"
+    )
+    assert f'id="c{comments[2].pk}"' in second_page
+    assert "Previous comments" in second_page
+
+
+def test_pending_comment_has_no_permalink(client):
+    assert client.get(f"/comments/{make_comment().pk}/").status_code == 404
+
+
+def test_article_comment_feed_lists_published_only(client):
+    article = make_article()
+    make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="In the feed please."
+    )
+    make_comment(article=article, body="Still pending here.")
+
+    feed = client.get(f"/articles/{article.slug}/comments/feed/").content.decode()
+
+    assert "In the feed please." in feed and "Still pending here." not in feed
+
+
+def test_featured_comment_shows_label_and_comes_first(client, editor):
+    article = make_article()
+    make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="Early plain one."
+    )
+    pick = make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="Late pick."
+    )
+    t.feature_comment(comment=pick, editor=editor, label="dissent")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.index("Late pick.") < html.index("Early plain one.")
+    assert "Editor’s pick · dissent" in html
+
+
+def _page_queries(client, article) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_article_page_query_count_is_flat_in_comment_count(client):
+    one, many = make_article(), make_article()
+    make_comment(article=one, status=CommentStatus.PUBLISHED)
+    for _ in range(300):
+        make_comment(article=many, status=CommentStatus.PUBLISHED, body=f"c {_} " * 3)
+
+    assert _page_queries(client, one) == _page_queries(client, many)
+
+
+def test_publishing_changes_the_next_response(client, editor):
+    article = make_article()
+    client.get(article.get_absolute_url())  # warm the cached comments section
+    comment = make_comment(article=article, body="Fresh off the queue.")
+
+    t.publish_comment(comment=comment, editor=editor)
+
+    assert (
+        "Fresh off the queue."
+        in client.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_comment_count_shown_on_article_and_index(client):
+    article = make_article(title="Counted")
+    for _ in range(2):
+        make_comment(article=article, status=CommentStatus.PUBLISHED)
+
+    assert (
+        'Comments <span class="count">(2)</span>'
+        in client.get(article.get_absolute_url()).content.decode()
+    )
+    assert re.search(r"2 comments<", client.get("/").content.decode())

@@ -1,0 +1,145 @@
+import time
+
+import pytest
+from django.core import signing
+
+from comments.forms import TIMESTAMP_SALT, signed_timestamp
+from comments.models import Comment, CommentStatus
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, article, **fields):
+    data = {
+        "name": "",
+        "email": "",
+        "body": "A considered reply to the article.",
+        "ts": signing.dumps(time.time() - 60, salt=TIMESTAMP_SALT),
+    }
+    data.update(fields)
+    return client.post(f"/articles/{article.slug}/comment/", data)
+
+
+def test_valid_post_redirects_with_thanks_and_stays_hidden(client):
+    article = make_article()
+
+    response = _post(client, article, name="Ada", body="Spot on about weights.")
+
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url() + "#comments"
+    page = client.get(response["Location"]).content.decode()
+    assert "your comment is waiting for an editor" in page
+    assert "Spot on about weights." not in page
+    comment = Comment.objects.get()
+    assert comment.status == CommentStatus.PENDING and comment.author_name == "Ada"
+
+
+def test_empty_name_is_stored_as_anonymous(client):
+    article = make_article()
+
+    _post(client, article, name="   ")
+
+    assert Comment.objects.get().author_name == "Anonymous"
+
+
+def test_form_error_keeps_what_the_reader_typed(client):
+    article = make_article()
+
+    response = _post(
+        client,
+        article,
+        name="Grace Hopper",
+        email="not-an-address",
+        body="My long and careful text.",
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Grace Hopper"' in html
+    assert "My long and careful text.</textarea>" in html
+    assert Comment.objects.count() == 0
+
+
+def test_empty_comment_is_refused_with_a_message(client):
+    response = _post(client, make_article(), name="Grace", body="   ")
+
+    assert response.status_code == 400
+    assert "Please write a comment." in response.content.decode()
+
+
+def test_too_long_comment_is_refused_and_kept(client, settings):
+    settings.COMMENT_MAX_LENGTH = 50
+    text = "x" * 60
+
+    response = _post(client, make_article(), body=text)
+
+    assert "limited to 50 characters" in response.content.decode()
+    assert text in response.content.decode()
+
+
+def test_nul_bytes_are_refused_with_a_form_error(client):
+    response = _post(client, make_article(), body="hello\x00world, how are you")
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_notify_without_email_asks_for_an_address(client):
+    response = _post(client, make_article(), notify="on")
+
+    assert "Give an email address" in response.content.decode()
+
+
+def test_closed_article_shows_closed_and_refuses_posts(client):
+    article = make_article(comments_open=False)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    response = _post(client, article)
+
+    assert "Comments are closed" in page and "<textarea" not in page
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+def test_filled_honeypot_stores_comment_as_spam(client):
+    _post(client, make_article(), website="http://buy.example")
+
+    comment = Comment.objects.get()
+    assert comment.status == CommentStatus.SPAM
+    assert any("hidden field" in r for r in comment.spam_reasons)
+
+
+def test_too_fast_post_alone_is_flagged_but_stays_pending(client):
+    _post(client, make_article(), ts=signed_timestamp())
+
+    comment = Comment.objects.get()
+    assert comment.status == CommentStatus.PENDING
+    assert any("after the page loaded" in r for r in comment.spam_reasons)
+
+
+def test_forged_timestamp_counts_as_too_fast(client):
+    _post(client, make_article(), ts="forged")
+
+    assert Comment.objects.get().spam_score > 0
+
+
+def test_rate_limit_answers_429_and_keeps_the_text(client, settings):
+    settings.COMMENT_RATE_LIMIT = "2/m"
+    article = make_article()
+    _post(client, article, body="first comment here")
+    _post(client, article, body="second comment here")
+
+    response = _post(client, article, body="third comment, kept safe")
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "wait a minute" in html and "third comment, kept safe" in html
+    assert Comment.objects.count() == 2
+
+
+def test_form_states_the_length_limit(client):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+
+    assert "up to 10,000 characters" in html

@@ -1,0 +1,67 @@
+import pytest
+
+from comments.intake import CommentsClosed, submit_comment
+from comments.models import CommentSource, CommentStatus, SpamTerm, SpamTermKind
+from comments.screening import Signals
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(article, body="An ordinary remark on the article.", **kwargs):
+    return submit_comment(
+        article=article, source=CommentSource.WEB, body=body, **kwargs
+    )
+
+
+def test_blocked_term_alone_sends_comment_to_spam(article):
+    SpamTerm.objects.create(term="casino", kind=SpamTermKind.BLOCKED)
+
+    comment = _submit(article, body="Best CASINO bonus here")
+
+    assert comment.status == CommentStatus.SPAM
+    assert "blocked term “casino”" in comment.spam_reasons[0]
+
+
+def test_one_suspect_term_alone_stays_pending(article):
+    SpamTerm.objects.create(term="crypto", kind=SpamTermKind.SUSPECT)
+
+    comment = _submit(article, body="Is crypto relevant to this?")
+
+    assert comment.status == CommentStatus.PENDING and comment.spam_score > 0
+
+
+@pytest.mark.parametrize("signals", [Signals(seconds_to_submit=0.5)], ids=["too-fast"])
+def test_one_soft_signal_never_reaches_threshold(article, signals):
+    assert _submit(article, signals=signals).status == CommentStatus.PENDING
+
+
+def test_busy_ip_alone_stays_pending(article):
+    for n in range(6):
+        comment = _submit(
+            article, body=f"Comment number {n} from one desk.", ip_address="203.0.113.9"
+        )
+
+    assert comment.status == CommentStatus.PENDING
+    assert any("from this IP" in r for r in comment.spam_reasons)
+
+
+def test_many_links_and_a_duplicate_together_reach_spam(article):
+    links = " ".join(f"https://spam.example/{n}" for n in range(7))
+    _submit(article, body=f"Buy now {links}")
+
+    comment = _submit(article, body=f"buy  NOW {links}")
+
+    assert comment.status == CommentStatus.SPAM
+    assert any("Same text" in r for r in comment.spam_reasons)
+
+
+def test_closed_article_refuses_intake():
+    article = make_article(comments_open=False)
+
+    with pytest.raises(CommentsClosed):
+        _submit(article)
+
+
+def test_notify_is_dropped_without_an_address(article):
+    assert not _submit(article, notify_on_publish=True).notify_on_publish

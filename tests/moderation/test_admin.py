@@ -1,0 +1,197 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments.models import Comment, CommentSource, CommentStatus
+from moderation.models import Decision
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/admin/comments/comment/"
+
+
+def test_queue_opens_on_pending_oldest_first(editor_client):
+    article = make_article()
+    newer = make_comment(article=article, body="The newer pending comment.")
+    older = make_comment(article=article, body="The older pending comment.")
+    Comment.objects.filter(pk=older.pk).update(
+        submitted_at=timezone.now() - timedelta(hours=3)
+    )
+    make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="Already published."
+    )
+
+    html = editor_client.get(QUEUE).content.decode()
+
+    assert html.index("The older pending") < html.index("The newer pending")
+    assert "Already published." not in html
+    assert newer.author_name in html
+
+
+def test_bulk_publish_and_feature_puts_comment_first_on_page(
+    editor_client, editor, client
+):
+    article = make_article()
+    plain = make_comment(article=article, body="A plain good comment.")
+    pick = make_comment(article=article, body="The best comment of all.")
+
+    editor_client.post(QUEUE, {"action": "publish", "_selected_action": [plain.pk]})
+    editor_client.post(
+        QUEUE, {"action": "publish_and_feature", "_selected_action": [pick.pk]}
+    )
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.index("The best comment of all.") < page.index("A plain good comment.")
+    assert "Editor’s pick" in page
+    assert Decision.objects.filter(editor=editor).count() == 3
+
+
+def test_bulk_action_reports_skipped_unrouted_comment(editor_client):
+    unrouted = make_comment(article=None, source=CommentSource.EMAIL)
+
+    response = editor_client.post(
+        QUEUE, {"action": "publish", "_selected_action": [unrouted.pk]}, follow=True
+    )
+
+    assert "Skipped 1" in response.content.decode()
+    unrouted.refresh_from_db()
+    assert unrouted.status == CommentStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    "action,status",
+    [("reject", "rejected"), ("mark_spam", "spam"), ("publish", "published")],
+)
+def test_bulk_actions_move_comments(editor_client, action, status):
+    comment = make_comment()
+
+    editor_client.post(QUEUE, {"action": action, "_selected_action": [comment.pk]})
+
+    comment.refresh_from_db()
+    assert comment.status == status
+
+
+def test_back_to_pending_action(editor_client):
+    comment = make_comment(status=CommentStatus.SPAM)
+
+    editor_client.post(
+        QUEUE + "?status=spam",
+        {"action": "back_to_pending", "_selected_action": [comment.pk]},
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+
+
+def test_comment_page_shows_original_edit_preview_and_history(editor_client, editor):
+    comment = make_comment(
+        body="Orignal <b>text</b> https://example.org", ip_address="198.51.100.7"
+    )
+    from moderation import transitions as t
+
+    t.edit_comment(
+        comment=comment, editor=editor, text="Original <b>text</b> https://example.org"
+    )
+
+    html = editor_client.get(f"{QUEUE}{comment.pk}/change/").content.decode()
+
+    assert "Orignal &lt;b&gt;text&lt;/b&gt;" in html
+    assert 'rel="nofollow ugc noopener"' in html
+    assert "198.51.100.7" in html
+    assert "Edited" in html  # decision history
+
+
+def test_change_page_buttons_publish_and_edit_goes_through_transition(editor_client):
+    comment = make_comment(body="A comment with a tpyo.")
+    url = f"{QUEUE}{comment.pk}/change/"
+
+    editor_client.post(
+        url,
+        {
+            "article": comment.article_id,
+            "edited_body": "A comment with a typo fixed.",
+            "author_name": "Anonymous",
+            "decisions-TOTAL_FORMS": 0,
+            "decisions-INITIAL_FORMS": 0,
+            "_continue": "1",
+        },
+    )
+    editor_client.post(
+        url,
+        {
+            "article": comment.article_id,
+            "edited_body": "A comment with a typo fixed.",
+            "author_name": "Anonymous",
+            "decisions-TOTAL_FORMS": 0,
+            "decisions-INITIAL_FORMS": 0,
+            "_publish": "1",
+        },
+    )
+
+    comment.refresh_from_db()
+    assert comment.body == "A comment with a tpyo."
+    assert comment.status == CommentStatus.PUBLISHED
+    assert "typo fixed" in comment.body_html
+
+
+def test_unrouted_filter_and_assign_article(editor_client):
+    article = make_article(title="Routing target")
+    comment = make_comment(
+        article=None, source=CommentSource.EMAIL, body="Where do I go?"
+    )
+
+    listing = editor_client.get(QUEUE + "?routed=no").content.decode()
+    editor_client.post(
+        f"{QUEUE}{comment.pk}/change/",
+        {
+            "article": article.pk,
+            "edited_body": "",
+            "author_name": "Anonymous",
+            "decisions-TOTAL_FORMS": 0,
+            "decisions-INITIAL_FORMS": 0,
+            "_continue": "1",
+        },
+    )
+
+    assert "Where do I go?" in listing
+    comment.refresh_from_db()
+    assert comment.article == article
+
+
+def test_admin_index_shows_pending_badge(editor_client):
+    make_comment()
+    make_comment()
+
+    html = editor_client.get("/admin/").content.decode()
+
+    assert '<strong class="pending-badge">2</strong> comments waiting' in html
+
+
+def test_staff_outside_editors_get_403_on_queue(client):
+    client.force_login(make_user())
+
+    assert client.get(QUEUE).status_code == 403
+    assert client.get(f"{QUEUE}{make_comment().pk}/change/").status_code == 403
+
+
+def test_editors_cannot_delete_comments(editor_client):
+    comment = make_comment()
+
+    response = editor_client.post(f"{QUEUE}{comment.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_article_admin_shows_its_comments_inline(client, db):
+    from tests.factories import make_user as mk
+
+    admin_user = mk(is_superuser=True)
+    client.force_login(admin_user)
+    article = make_article()
+    make_comment(article=article, body="Inline visible comment.")
+
+    html = client.get(f"/admin/blog/article/{article.pk}/change/").content.decode()
+
+    assert "Inline visible comment." in html

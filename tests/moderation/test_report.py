@@ -1,0 +1,141 @@
+"""Queue health on the admin index and in `moderation_report`, with its alerts."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.utils import timezone
+
+from comments.models import CommentStatus, MailboxState
+from moderation.models import AlertSent, Decision
+from moderation.queue import queue_health
+from tests.factories import make_comment, make_editor
+from tests.moderation.desk import aged
+
+S = CommentStatus
+pytestmark = pytest.mark.django_db
+
+
+def decided_after(comment, hours: float) -> None:
+    """Publish `comment` and date the decision `hours` after its submission."""
+    from moderation.transitions import publish_comment
+
+    publish_comment(comment=comment, editor=None)
+    Decision.objects.filter(comment=comment).update(
+        at=comment.submitted_at + timedelta(hours=hours)
+    )
+
+
+def queue_with_known_numbers() -> None:
+    """Pending: 2, the oldest 10 h old. Decisions in 30 days took 1, 2 and 6 h;
+    one 50 days ago took 100 h and must not count."""
+    aged(make_comment(), 10)
+    aged(make_comment(), 3)
+    for hours in (1, 2, 6):
+        decided_after(aged(make_comment(), 24), hours)
+    decided_after(aged(make_comment(), 24 * 50), 100)
+
+
+@pytest.fixture
+def report(django_capture_on_commit_callbacks):
+    """Run the command as cron would: its transactions commit, its mail goes."""
+
+    def run(*args: str) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("moderation_report", *args, stdout=out)
+        return out.getvalue()
+
+    return run
+
+
+def test_queue_health_counts_oldest_and_median_of_last_30_days():
+    queue_with_known_numbers()
+
+    health = queue_health()
+
+    assert health.pending == 2
+    assert timedelta(hours=10) <= health.oldest_pending_age < timedelta(hours=10.1)
+    assert health.median_decision_time == timedelta(hours=2)
+
+
+def test_admin_index_shows_queue_health(editor_client):
+    queue_with_known_numbers()
+
+    soup = BeautifulSoup(editor_client.get("/admin/").content.decode(), "html.parser")
+
+    summary = soup.find(id="queue-summary")
+    assert summary.find(class_="pending-badge").get_text() == "2"
+    assert soup.find(id="queue-oldest").get_text() == "10 h 0 min"
+    assert soup.find(id="queue-median").get_text() == "2 h 0 min"
+
+
+def test_report_prints_queue_health_and_mailbox_read(report):
+    queue_with_known_numbers()
+    MailboxState.objects.create(
+        mailbox="INBOX", last_success_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    out = report()
+
+    assert "Pending comments: 2" in out
+    assert "Oldest pending: 10 h 0 min" in out
+    assert "Median time to a decision (30 days): 2 h 0 min" in out
+    assert "Mailbox last read: never" not in out
+    assert "Mailbox last read: 20" in out  # a date
+
+
+def test_report_on_an_empty_site_says_so(report):
+    out = report()
+
+    assert "Pending comments: 0" in out
+    assert "Oldest pending: —" in out
+    assert "Mailbox last read: never" in out
+
+
+def test_alert_after_mails_once_per_overdue_comment(mailoutbox, report):
+    make_editor(email="ed@example.org")
+    overdue = [aged(make_comment(), 30), aged(make_comment(), 26)]
+    aged(make_comment(), 2)
+
+    out = report("--alert-after", "24")
+
+    assert len(mailoutbox) == 2
+    assert all(m.to == ["ed@example.org"] for m in mailoutbox)
+    subjects = {m.subject.partition("] Comment ")[2].split()[0] for m in mailoutbox}
+    assert subjects == {f"#{c.pk}" for c in overdue}
+    assert "Alerted editors about 2 comments waiting over 24 h" in out
+
+
+def test_alert_after_does_not_repeat_on_later_runs(mailoutbox, report):
+    make_editor(email="ed@example.org")
+    aged(make_comment(), 30)
+    report("--alert-after", "24")
+
+    out = report("--alert-after", "24")
+    newly_overdue = aged(make_comment(), 25)
+    report("--alert-after", "24")
+
+    assert len(mailoutbox) == 2
+    assert f"#{newly_overdue.pk}" in mailoutbox[1].subject
+    assert "about 0 comments" in out and "1 alerted before" in out
+
+
+def test_alert_after_ignores_decided_comments(mailoutbox, report):
+    make_editor(email="ed@example.org")
+    aged(make_comment(status=S.PUBLISHED), 30)
+
+    report("--alert-after", "24")
+
+    assert mailoutbox == []
+
+
+def test_alert_without_editor_addresses_records_nothing(mailoutbox, report):
+    aged(make_comment(), 30)
+
+    out = report("--alert-after", "24")
+
+    assert "No editor has an email address" in out
+    assert not AlertSent.objects.exists()
