@@ -12,7 +12,7 @@ def client_ip(request: HttpRequest) -> str | None:
     trusted = settings.TRUSTED_PROXIES
     if not remote or remote not in trusted:
         return _valid(remote)
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
     for hop in reversed([h for h in hops if h]):
         if hop not in trusted:
             return _valid(hop)

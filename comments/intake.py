@@ -68,7 +68,10 @@ def submit_comment(
         comment.status,
         verdict.score,
     )
+    # robust: the comment is committed by then; a failing notice (cache or
+    # queue down) is logged, and must not make the caller think it was lost
+    # (the mail pipe would exit 75 and the MTA deliver it again).
     transaction.on_commit(
-        partial(comment_submitted.send, sender=Comment, comment=comment)
+        partial(comment_submitted.send, sender=Comment, comment=comment), robust=True
     )
     return comment

@@ -67,7 +67,7 @@ class Comment(models.Model):
         related_name="comments",
         help_text="Empty while an emailed comment waits to be routed.",
     )
-    source = models.CharField(max_length=10, choices=CommentSource.choices)
+    source = models.CharField(max_length=10, choices=CommentSource)
     author_name = models.CharField(max_length=100, default="Anonymous")
     author_email = models.EmailField(blank=True, help_text="Private: editors only.")
     body = models.TextField(help_text="What the reader wrote. Never changed.")
@@ -79,7 +79,7 @@ class Comment(models.Model):
     )
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(
-        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
+        max_length=10, choices=CommentStatus, default=CommentStatus.PENDING
     )
     featured = models.BooleanField(default=False)
     pick_label = models.CharField(max_length=60, blank=True)
@@ -196,7 +196,7 @@ class InboundEmail(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(
-        max_length=10, choices=InboundOutcome.choices, default=InboundOutcome.RECEIVED
+        max_length=10, choices=InboundOutcome, default=InboundOutcome.RECEIVED
     )
     reason = models.CharField(max_length=40, blank=True)
     error = models.TextField(blank=True)
@@ -230,7 +230,7 @@ class SpamTerm(models.Model):
     """A word or phrase the spam rules look for; editors keep the lists."""
 
     term = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=SpamTermKind.choices)
+    kind = models.CharField(max_length=10, choices=SpamTermKind)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

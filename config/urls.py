@@ -1,11 +1,16 @@
 """Root URLs: the blog, its comments, the editors' admin, health and robots."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from blog.sitemaps import ArticleSitemap
 from blog.views import healthz, robots_txt
+
+admin.site.site_header = f"{settings.SITE_NAME}: editors"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "The editors' desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

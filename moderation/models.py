@@ -36,7 +36,7 @@ class Decision(models.Model):
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
-    action = models.CharField(max_length=12, choices=Action.choices)
+    action = models.CharField(max_length=12, choices=Action)
     from_status = models.CharField(max_length=10, choices=CommentStatus.choices)
     to_status = models.CharField(max_length=10, choices=CommentStatus.choices)
     note = models.CharField(max_length=500, blank=True)

@@ -14,7 +14,7 @@ from email.message import Message
 
 from comments.mail.flowed import unflow
 from comments.mail.headers import normalize_charset, raw_header_values
-from comments.mail.html import defang_markup, html_to_text
+from comments.mail.html import html_to_text
 from comments.mail.parsing import MAX_PARTS, ParsedEmail, content_type
 
 MAX_DEPTH = 10
@@ -162,9 +162,9 @@ def decode_body_bytes(data: bytes, declared: str, *, eight_bit: bool = False) ->
 
 
 def clean_text(text: str) -> str:
-    """LF newlines, NFC, no NUL/control chars (except \\n, \\t), no tag-like text."""
+    """LF newlines, NFC, no NUL/control chars (except \\n, \\t)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL_CHARS.sub("", text)
     text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
-    return defang_markup(text).strip()
+    return text.strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from urllib.parse import quote
 
 from bs4 import BeautifulSoup, Comment, Doctype, Tag
 
@@ -99,8 +100,8 @@ _QUOTE_IDS = frozenset(
 # Outlook: the reply header block and everything after it is the old message.
 _CUT_FROM_HERE_IDS = frozenset({"divrplyfwdmsg"})
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_URL_UNSAFE = re.compile(r"[<>\"'`\s]")
 _SPACE_RUN = re.compile(r"[ \t\r\n\f\v\u00a0]+")
-_TAG_LIKE = re.compile(r"<(?=/?[A-Za-z][A-Za-z0-9:-]*(?:[\s/>]|$)|!|\?)")
 
 
 def html_to_text(html: str) -> str:
@@ -113,17 +114,10 @@ def html_to_text(html: str) -> str:
             text = _convert(str(html), cut_quotes=False)
     except Exception:  # html.parser is lenient, but a comment must never crash
         text = _SPACE_RUN.sub(" ", re.sub(r"<[^>]*>?", " ", str(html)))
-    return defang_markup(text).strip()
-
-
-def defang_markup(text: str) -> str:
-    """Break anything that reads as a tag (``<script``) so no text is HTML.
-
-    Comments are escaped when rendered (STYLE.md §9); this is a second line of
-    defence for every other consumer (admin previews, notification mails).
-    U+2039 looks like "<" to a reader but starts no tag.
-    """
-    return _TAG_LIKE.sub("\u2039", text)
+    # The reader's literal "<" stays as written: we store plain text and escape
+    # it where it is shown (comments/rendering.py, STYLE.md §9), so rewriting
+    # it here would only corrupt text such as "a<b" or "<stdio.h>".
+    return text.strip()
 
 
 def _convert(html: str, *, cut_quotes: bool) -> str:
@@ -191,7 +185,11 @@ def _cut_from(tag: Tag) -> None:
 def _rewrite_links(soup: BeautifulSoup) -> None:
     for link in soup.find_all("a"):
         label = _SPACE_RUN.sub(" ", link.get_text()).strip()
-        href = str(link.get("href") or "").strip()
+        # RFC 3986 §2 excludes "<", ">", quotes and spaces from URLs; quoting
+        # them means every "<" in our output was a "<" the reader typed.
+        href = _URL_UNSAFE.sub(
+            lambda m: quote(m.group(), safe=""), str(link.get("href") or "").strip()
+        )
         if not href.lower().startswith(_SAFE_SCHEMES) or _same_target(label, href):
             link.replace_with(label)
         elif label:

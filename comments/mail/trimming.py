@@ -72,11 +72,19 @@ def trim_reply(text: str) -> tuple[str, str]:
         lines, trailing = lines[:cut], lines[cut:]
     lines, tail = _cut_trailing(lines)
     trailing = tail + trailing
-    if all(_is_quote(line) or not line.strip() for line in lines):
+    if _only_quotes(lines):
         # GitLab reply_parser.rb: nothing but quotes means an empty comment.
         leading, lines = leading + lines, []
     kept = "\n".join(lines).strip("\n").rstrip()
     return kept, "\n".join(leading + trailing).strip("\n")
+
+
+def _only_quotes(lines: list[str]) -> bool:
+    """True for quotes and blank lines, optionally under an "... wrote:" line."""
+    start = next((i for i, ln in enumerate(lines) if ln.strip()), len(lines))
+    if start < len(lines):
+        start += _attribution_at(lines, start)
+    return all(_is_quote(line) or not line.strip() for line in lines[start:])
 
 
 def _is_quote(line: str) -> bool:

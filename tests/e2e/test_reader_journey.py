@@ -4,6 +4,7 @@ from email.message import EmailMessage
 from io import BytesIO
 
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.e2e.conftest import shot
@@ -76,21 +77,21 @@ def test_comment_by_form_and_email_published_and_featured(page, live_server):
     page.get_by_label("Username").fill("ed")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="comments waiting").click()
+    page.get_by_role("link", name="as a list").click()
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     shot(page, "03-queue")
     web_row = rows.filter(has_text="Weights without data")
     mail_row = rows.filter(has_text="licence matters less")
     web_row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option("publish")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Go").click()
     page.get_by_text("Published 1 comment").wait_for()
     page.goto(base + "/admin/comments/comment/")
     mail_row = page.locator("#result_list tbody tr").filter(has_text="licence matters")
     mail_row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option("publish_and_feature")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Go").click()
     page.get_by_text("Published and featured 1 comment").wait_for()
     shot(page, "04-decided")
 
@@ -98,8 +99,8 @@ def test_comment_by_form_and_email_published_and_featured(page, live_server):
     visitor = page.context.browser.new_context().new_page()
     visitor.goto(base + article.get_absolute_url())
     comments = visitor.locator(".comment-list > li")
-    assert comments.count() == 2
-    assert "Editor’s pick" in comments.nth(0).inner_text()
+    expect(comments).to_have_count(2)
+    assert "Editor’s pick" in comments.nth(0).text_content()
     assert "licence matters less" in comments.nth(0).inner_text()
     assert "Reader One:" in comments.nth(1).inner_text()
     shot(visitor, "05-article-with-comments")

@@ -108,3 +108,9 @@ def test_mention_of_wrote_in_prose_is_kept():
 
 def test_empty_text_gives_empty_results():
     assert trim_reply("") == ("", "")
+
+
+def test_attribution_and_quote_alone_leave_nothing():
+    kept, removed = trim_reply("On Mon, 1 Jan 2024, Ed <ed@x.org> wrote:\n> Old text")
+    assert kept == ""
+    assert "Old text" in removed
