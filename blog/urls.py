@@ -1,13 +1,18 @@
 from django.urls import path
+from django.views.decorators.http import condition
 
 from blog import views
-from blog.feeds import LatestArticlesFeed
+from blog.feeds import LatestArticlesFeed, articles_feed_etag
 
 app_name = "blog"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article_list"),
-    path("feed/", LatestArticlesFeed(), name="article_feed"),
+    path(
+        "feed/",
+        condition(etag_func=articles_feed_etag)(LatestArticlesFeed()),
+        name="article_feed",
+    ),
     path("privacy/", views.privacy, name="privacy"),
     path(
         "articles/<slug:slug>/",

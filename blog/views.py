@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from blog import pagecache
 from blog.models import Article
 
 
@@ -21,10 +22,28 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
+    """The article page: conditional GET, and one cached page for anonymous readers.
+
+    blog/pagecache.py explains who gets what; the comments list inside is cached
+    on its own too (comments_tags), for the readers who get a fresh page.
+    """
+
     template_name = "blog/article_detail.html"
 
     def get_queryset(self):
         return Article.objects.published()
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object):
+        self.object = self.get_object()
+        version = pagecache.page_version(request, self.object)
+        if pagecache.not_modified(request, version):
+            return pagecache.finish(request, HttpResponseNotModified(), version)
+        html = pagecache.cached_page(request, version)
+        if html is None:
+            context = self.get_context_data(object=self.object)
+            html = self.render_to_response(context).render().content.decode()
+            pagecache.store_page(version, html)
+        return pagecache.finish(request, HttpResponse(html), version)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -18,7 +18,9 @@ class CommentsClosed(Exception):
     """The article does not take comments."""
 
 
-@transaction.atomic
+# No savepoint when a caller (the email pipeline) already holds a transaction: a
+# failure here rolls the caller back anyway, and savepoints cost two round trips.
+@transaction.atomic(savepoint=False)
 def submit_comment(
     *,
     article: Article | None,

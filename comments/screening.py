@@ -52,10 +52,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
-def _terms_in(text: str, kind: str) -> list[str]:
+def _matching_terms(text: str) -> dict[str, list[str]]:
+    """The editors' blocked and suspect terms found in the text (one query)."""
     lowered = text.lower()
-    terms = SpamTerm.objects.filter(kind=kind).values_list("term", flat=True)
-    return [t for t in terms if t.lower() in lowered]
+    found: dict[str, list[str]] = {SpamTermKind.BLOCKED: [], SpamTermKind.SUSPECT: []}
+    for kind, term in SpamTerm.objects.values_list("kind", "term"):
+        if term.lower() in lowered:
+            found[kind].append(term)
+    return found
 
 
 def screen(
@@ -71,9 +75,10 @@ def screen(
     if signals.honeypot_filled:
         verdict.add(HARD, "A hidden field only robots see was filled in.")
     combined = f"{author_name}\n{text}"
-    for term in _terms_in(combined, SpamTermKind.BLOCKED):
+    terms = _matching_terms(combined)
+    for term in terms[SpamTermKind.BLOCKED]:
         verdict.add(HARD, f"Contains the blocked term “{term}”.")
-    for term in _terms_in(combined, SpamTermKind.SUSPECT):
+    for term in terms[SpamTermKind.SUSPECT]:
         verdict.add(3, f"Contains the suspect term “{term}”.")
     links = len(_URL.findall(text))
     if links >= 6:

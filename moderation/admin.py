@@ -3,6 +3,7 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path
@@ -15,6 +16,7 @@ from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
 from moderation import transitions as t
 from moderation.models import Decision, PickLabel, RejectReason
+from moderation.pagination import QueuePaginator
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -125,6 +127,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = None
     show_full_result_count = False
     list_per_page = 50
+    paginator = QueuePaginator  # no full COUNT of a 100,000-comment queue
     actions = (
         "publish",
         "publish_and_feature",
@@ -172,7 +175,24 @@ class CommentAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).defer("trimmed_text")
+        # The list joins each row's article for its title: not its body.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("trimmed_text", "body_html", "article__body", "article__body_html")
+        )
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj: Comment) -> str:
+        # Django renders this through the form widget templates: a third of the
+        # queue page's time for 50 rows. Same markup, made directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
+        )
 
     def get_urls(self) -> list:
         # The editor's desk (moderation/views.py) inside the admin: its login, its

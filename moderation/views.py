@@ -188,7 +188,7 @@ def _refused(request: HttpRequest, exc: links.LinkRefused) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """A notice-email link: GET shows what it would do, only POST does it."""
     try:
@@ -202,7 +202,9 @@ def link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated and not signed_in:
         return _refused(request, links.LinkForbidden())
     link_only = not signed_in and _link_alone_may_confirm(token)
-    if request.method == "GET":
+    # Link checkers send HEAD as often as GET (RFC 9110 §9.3.2: same answer, no
+    # body); only a POST ever acts.
+    if request.method != "POST":
         context = {"claim": claim, "comment": comment, "can_confirm": signed_in}
         context.update(link_only=link_only, login_url=_login_url(request))
         return render(request, "moderation/link_confirm.html", context)

@@ -1,4 +1,4 @@
-/* The review screen's keyboard: j/k move, p f r s e u decide. The page works
+/* The review screen's keyboard: j/k move, p f r s e u decide, l/n pick a label/reason. The page works
  * without this file (every key is a visible button or link); this only adds the
  * keys. External file, no inline script: the Content Security Policy forbids it. */
 (function () {
@@ -49,6 +49,14 @@
       return;
     }
     if (isTyping(target) || !/^[a-z]$/.test(event.key)) {
+      return;
+    }
+    // l / n: jump to the pick-label or reject-reason list (type to choose, Esc
+    // to leave it, then f or r), instead of tabbing through the page.
+    var field = {l: "id_label", n: "id_reason"}[event.key];
+    if (field && document.getElementById(field)) {
+      event.preventDefault();
+      document.getElementById(field).focus();
       return;
     }
     var control = root.querySelector('[data-key="' + event.key + '"]');

@@ -1,0 +1,618 @@
+"""`make bench`: The Source Hat under the peers' harness (../shared/bench/peers).
+
+PostgreSQL + Redis + production settings (DEBUG off; plain http on loopback through
+the named opt-out ALLOW_PLAIN_HTTP=1), gunicorn with 2 sync workers on 127.0.0.1,
+wrk -t2 -c16 -d10s --timeout 30s --latency, 3 interleaved reps, median, waiting for
+idle CPUs before each run. Prints one table shaped like the peers' RESULTS.md and
+writes the medians to var/bench/latest.json. Every server it starts is stopped on
+exit (by PID). Traffic goes to 127.0.0.1 only. It is a benchmark, not a test.
+
+Options: --reps N (3), --duration S (10), --quick (1 rep of 5 s, for trying things).
+Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sourcehat_bench;
+the database is dropped and re-created), CACHE_URL (redis://127.0.0.1:6379/1).
+"""
+
+import argparse
+import atexit
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+OUT_DIR = BASE_DIR / "var" / "bench"
+BIN = Path(sys.executable).parent
+SIZES = (10, 100, 1000)
+QUEUE_SIZE = 100_000
+WRK = ["-t2", "-c16", "--timeout", "30s", "--latency"]
+# The peers' published medians (../shared/bench/peers/RESULTS.md, same machine).
+PEERS = {
+    "xtd (Postgres)": {10: 148.7, 100: 47.6, 1000: 6.3, "post": 94.9},
+    "Isso": {10: 289.6, 100: 44.4, 1000: 4.6, "post": 198.3},
+}
+TARGETS = {10: 10, 100: 30, 1000: 100}  # x django-comments-xtd
+
+ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-" + secrets.token_urlsafe(32),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    # The named opt-out: production settings over plain http on loopback.
+    "ALLOW_PLAIN_HTTP": "1",
+    "DATABASE_URL": os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sourcehat_bench"
+    ),
+    "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/1"),
+    # Lifted for the run, as the peers lifted Isso's guard: one client IP posts.
+    "COMMENT_RATE_LIMIT": "0",
+    "EMAIL_URL": "dummymail://",
+    "SITE_URL": "http://127.0.0.1",
+    "LOG_LEVEL": "WARNING",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+_children: list[subprocess.Popen] = []
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+# --- processes --------------------------------------------------------------------
+def _stop_children() -> None:
+    for proc in _children:
+        if proc.poll() is None:
+            proc.terminate()  # by PID: TERM to the gunicorn master only
+    for proc in _children:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    _children.clear()
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _stop_children()
+    sys.exit(128 + signum)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def settle(limit: float = 30.0) -> None:
+    """Wait until the CPUs are ~idle (<10% busy), as the peers' run.sh does."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split()[1:9]]
+        busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6]
+        return busy, fields[3] + fields[4]
+
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        b0, i0 = sample()
+        time.sleep(0.5)
+        b1, i1 = sample()
+        if (b1 - b0) <= 0.10 * ((b1 - b0) + (i1 - i0)):
+            return
+
+
+def worker_pids(master: int) -> list[int]:
+    path = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    log("wrk missing: installing Debian's package (apt-get install wrk)")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+# --- database and data ------------------------------------------------------------
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+_TEXT = (
+    "the model weights are not the source code and a licence that forbids some uses "
+    "is not open by any definition we have agreed on since the nineties I build "
+    "these systems at work data training reproducible pipeline dataset release "
+    "binary compiler analogy breaks down because you cannot rebuild it yourself "
+    "which is the whole point of having the source in the first place"
+)
+_WORDS = tuple(_TEXT.split())
+
+
+def comment_text(rng: random.Random, n: int) -> str:
+    words: list[str] = []
+    while len(" ".join(words)) < 140:
+        words.append(rng.choice(_WORDS))
+    text = " ".join(words).capitalize() + f". ({n})"
+    if n % 7 == 0:
+        text += " See https://example.org/notes/" + str(n)
+    return text
+
+
+def seed() -> dict:
+    """Articles a10/a100/a1000 + post-target, published comments, a 100k queue."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from blog.models import Article
+    from comments.models import Comment, CommentSource, CommentStatus
+    from comments.rendering import render_comment
+    from moderation.transitions import touch_article
+
+    cache.clear()
+    rng = random.Random(6)
+    now = timezone.now()
+    body = "\n\n".join(
+        "A paragraph of the article, long enough to look like one. " * 6
+        for _ in range(8)
+    )
+    articles = {}
+    for slug in (*(f"a{n}" for n in SIZES), "post-target", "queue"):
+        articles[slug] = Article.objects.create(
+            title=f"Benchmark article {slug}",
+            slug=slug,
+            standfirst="An article with many reader comments.",
+            body=body,
+            published_at=now - timedelta(days=3),
+        )
+    seq = 0
+    for n in SIZES:
+        rows = []
+        for i in range(n):
+            seq += 1
+            text = comment_text(rng, seq)
+            rows.append(
+                Comment(
+                    article=articles[f"a{n}"],
+                    source=CommentSource.WEB,
+                    author_name=f"Reader {seq}",
+                    author_email=f"reader{seq}@example.org",
+                    body=text,
+                    body_html=render_comment(text),
+                    status=CommentStatus.PUBLISHED,
+                    featured=i < 2,
+                    submitted_at=now - timedelta(hours=2, seconds=n - i),
+                    published_at=now - timedelta(hours=1, seconds=n - i),
+                )
+            )
+        Comment.objects.bulk_create(rows, batch_size=1000)
+        touch_article(articles[f"a{n}"].pk)
+    batch = []
+    for i in range(QUEUE_SIZE):
+        batch.append(
+            Comment(
+                article=articles["queue"] if i % 10 else None,
+                source=CommentSource.WEB if i % 3 else CommentSource.EMAIL,
+                author_name=f"Queued {i}",
+                author_email=f"q{i}@example.org",
+                body=comment_text(rng, i),
+                status=CommentStatus.PENDING,
+                submitted_at=now - timedelta(seconds=QUEUE_SIZE - i),
+                ip_address=f"10.0.{i % 250}.{i % 200 + 1}",
+            )
+        )
+        if len(batch) == 5000:
+            Comment.objects.bulk_create(batch)
+            batch = []
+    User = get_user_model()
+    editor = User.objects.create_user(
+        "bench-editor", "editor@example.org", secrets.token_urlsafe(12), is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name="Editors"))
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return {"editor": editor, "post_target": articles["post-target"]}
+
+
+# --- wrk --------------------------------------------------------------------------
+def _ms(value: str) -> float:
+    num, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(num) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(wrk: str, url: str, duration: int, script: str | None = None) -> dict:
+    cmd = [wrk, *WRK, f"-d{duration}s"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, timeout=duration + 60
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    statuses = re.search(r"STATUS (.*)", out)
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "non_2xx_3xx": int(bad[1]) if bad else 0,
+        "socket_errors": errors[1] if errors else "",
+        "statuses": json.loads(statuses[1]) if statuses else {},
+        "raw": out,
+    }
+
+
+POST_LUA = """-- generated by bench/run.py: POST the real form, unique text per request
+local counter = 0
+local nthreads = 0
+local threads = {}
+function setup(thread)
+  nthreads = nthreads + 1
+  thread:set("tid", nthreads)
+  table.insert(threads, thread)
+end
+function init(args)
+  wrk.method = "POST"
+  wrk.path = "%(path)s"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Cookie"] = "%(cookie)s"
+  wrk.headers["Referer"] = "%(referer)s"
+  statuses = {}
+end
+local base_body = "%(body)s"
+function request()
+  counter = counter + 1
+  local text = "Bench+comment+%(run)s+" .. tostring(tid) .. "-" .. tostring(counter) ..
+    "+about+open+models+and+what+the+source+of+a+trained+network+really+is"
+  return wrk.format(nil, nil, nil, base_body .. "&body=" .. text)
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("statuses")) do total[k] = (total[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(total) do table.insert(parts, '"' .. k .. '": ' .. v) end
+  io.write("STATUS {" .. table.concat(parts, ", ") .. "}\\n")
+end
+"""
+
+
+def make_post_script(base: str, slug: str, run: str) -> tuple[str, str]:
+    """Fetch the page as a browser would; write a wrk script posting its form."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/articles/{slug}/").read().decode()
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    action = re.search(r'class="comment-form" method="post" action="([^"]+)"', page)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    ts = re.search(r'name="ts" value="([^"]+)"', page)[1]
+    fields = {"csrfmiddlewaretoken": token, "ts": ts, "name": "Bench Reader"}
+    body = urllib.parse.urlencode(fields)
+    # One real post through urllib first: it must end in the redirect to the article.
+    sanity = urllib.parse.urlencode({"body": f"Sanity post {run}"})
+    data = f"{body}&{sanity}".encode()
+    request = urllib.request.Request(  # noqa: S310
+        base + action[1], data=data, headers={"Referer": f"{base}/articles/{slug}/"}
+    )
+    response = opener.open(request)
+    assert response.status == 200 and response.url.startswith(
+        f"{base}/articles/{slug}/"
+    ), (response.status, response.url)
+    script = OUT_DIR / "post.lua"
+    script.write_text(
+        POST_LUA
+        % {
+            "path": action[1],
+            "cookie": f"csrftoken={csrf}",
+            "referer": f"{base}/articles/{slug}/",
+            "body": body,
+            "run": run,
+        }
+    )
+    return str(script), action[1]
+
+
+# --- admin queue ------------------------------------------------------------------
+def admin_queue(base: str, editor: object, n: int = 30) -> tuple[float, int]:
+    """Median ms over HTTP (signed in) and the query count of one page, in-process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(editor)
+    session = client.cookies["sessionid"].value
+    url = "/admin/comments/comment/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    assert b"Queued 0" in response.content  # the oldest pending comment heads it
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        req = urllib.request.Request(  # noqa: S310
+            base + url, headers={"Cookie": f"sessionid={session}"}
+        )
+        with urllib.request.urlopen(req) as resp:  # noqa: S310
+            resp.read()
+            assert resp.status == 200
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), len(queries)
+
+
+# --- report -----------------------------------------------------------------------
+def median_of(runs: list[dict]) -> dict:
+    return {
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+        "min_rps": round(min(r["rps"] for r in runs), 1),
+        "max_rps": round(max(r["rps"] for r in runs), 1),
+    }
+
+
+def table(results: dict, extra: dict) -> str:
+    rows = [
+        "| case | req/s (median) | req/s min–max | p50 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    labels = {
+        "article_10": "GET 10 comments — Source Hat page, Postgres + Redis",
+        "article_100": "GET 100 comments — Source Hat page, Postgres + Redis",
+        "article_1000": "GET 1000 comments — Source Hat page (100 a page), "
+        "Postgres + Redis",
+        "post": "POST comment — Source Hat form, Postgres (→ 302)",
+    }
+    for key, label in labels.items():
+        r = results[key]
+        rows.append(
+            f"| {label} | {r['rps']:,.1f} | {r['min_rps']:,.1f}–{r['max_rps']:,.1f} "
+            f"| {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |"
+        )
+    rows.append(
+        f"| admin queue, {QUEUE_SIZE:,} pending, signed-in editor | — | — "
+        f"| {extra['admin_queue_ms']:.1f} (median of 30, sequential) | "
+        f"{extra['admin_queue_queries']} queries |"
+    )
+    ingest = extra.get("ingest_per_s")
+    rows.append(
+        "| email ingestion, one process | "
+        + (f"{ingest:,.1f} msg/s | — | — | — |" if ingest else "skipped | — | — | — |")
+    )
+    rows.append(
+        f"| gunicorn worker peak RSS (VmHWM) | {extra['worker_peak_rss_mb']:.1f} MB "
+        "| — | — | — |"
+    )
+    return "\n".join(rows)
+
+
+def ratios(results: dict) -> str:
+    lines = [
+        "Ratios vs the peers' published numbers (RESULTS.md). Caveat: the real "
+        "comparison is both harnesses run on the same machine in the same session."
+    ]
+    for peer, nums in PEERS.items():
+        parts = []
+        for n in SIZES:
+            ours = results[f"article_{n}"]["rps"]
+            parts.append(f"{n}: {ours / nums[n]:.1f}x")
+        parts.append(f"POST: {results['post']['rps'] / nums['post']:.1f}x")
+        lines.append(f"  vs {peer}: " + ", ".join(parts))
+    xtd = PEERS["xtd (Postgres)"]
+    checks = [
+        *(
+            (
+                f"GET {n} >= {t}x xtd",
+                results[f"article_{n}"]["rps"] >= t * xtd[n],
+            )
+            for n, t in TARGETS.items()
+        ),
+        (
+            "1000-comment rps >= half the 10-comment rps",
+            results["article_1000"]["rps"] >= results["article_10"]["rps"] / 2,
+        ),
+        ("POST >= 5x xtd", results["post"]["rps"] >= 5 * xtd["post"]),
+        ("POST >= 2x Isso", results["post"]["rps"] >= 2 * PEERS["Isso"]["post"]),
+    ]
+    lines += [f"  [{'met' if ok else 'MISSED'}] {name}" for name, ok in checks]
+    return "\n".join(lines)
+
+
+# --- main -------------------------------------------------------------------------
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.reps, args.duration = 1, 5
+    started = time.monotonic()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    atexit.register(_stop_children)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    wrk = ensure_wrk()
+
+    os.environ.update(ENV)
+    log("Settings: DEBUG=0, ALLOW_PLAIN_HTTP=1 (the named opt-out: production")
+    log("  settings over plain http on loopback), COMMENT_RATE_LIMIT=0 (per-IP rate")
+    log("  limit lifted for this run: every POST comes from 127.0.0.1),")
+    log(f"  DATABASE_URL={ENV['DATABASE_URL']}, CACHE_URL={ENV['CACHE_URL']}")
+    recreate_database(ENV["DATABASE_URL"])
+    manage = [str(BIN / "python"), str(BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, cwd=BASE_DIR)
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"], check=True, cwd=BASE_DIR
+    )
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    t0 = time.monotonic()
+    seeded = seed()
+    took = time.monotonic() - t0
+    log(f"Seeded a10/a100/a1000 and {QUEUE_SIZE:,} pending in {took:.1f} s")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_log = open(OUT_DIR / "gunicorn.log", "w")  # noqa: SIM115
+    master = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--workers=2",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=BASE_DIR,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+    )
+    _children.append(master)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        raise SystemExit("gunicorn did not come up; see var/bench/gunicorn.log")
+    log(f"gunicorn: 2 sync workers on {base} (pid {master.pid})")
+
+    from comments.models import Comment
+
+    run_id = secrets.token_hex(3)
+    post_script, _ = make_post_script(base, "post-target", run_id)
+    urls = {f"article_{n}": f"{base}/articles/a{n}/" for n in SIZES}
+    for url in urls.values():  # warm-up, as the peers' run.sh
+        settle()
+        subprocess.run([wrk, "-t2", "-c2", "-d1s", url], capture_output=True)
+    runs: dict[str, list[dict]] = {case: [] for case in [*urls, "post"]}
+    for rep in range(1, args.reps + 1):
+        for case, url in urls.items():
+            settle()
+            result = run_wrk(wrk, url, args.duration)
+            runs[case].append(result)
+            log(f"{case:<13} rep{rep} {result['rps']:>9.1f} req/s")
+    posted_before = Comment.objects.filter(article=seeded["post_target"]).count()
+    for rep in range(1, args.reps + 1):
+        settle()
+        result = run_wrk(
+            wrk, f"{base}/articles/post-target/comment/", args.duration, post_script
+        )
+        runs["post"].append(result)
+        log(f"{'post':<13} rep{rep} {result['rps']:>9.1f} req/s  {result['statuses']}")
+    settle()
+    posted = Comment.objects.filter(article=seeded["post_target"]).count()
+    posted -= posted_before
+    redirects = sum(r["statuses"].get("302", 0) for r in runs["post"])
+    other = {
+        code: n
+        for r in runs["post"]
+        for code, n in r["statuses"].items()
+        if code != "302"
+    }
+    for case, case_runs in runs.items():
+        bad = sum(r["non_2xx_3xx"] for r in case_runs)
+        errs = [r["socket_errors"] for r in case_runs if r["socket_errors"]]
+        if bad or errs:
+            log(f"WARNING {case}: {bad} non-2xx/3xx responses; socket errors {errs}")
+    log(
+        f"POST check: {redirects} answered 302, {posted} rows stored "
+        f"(more rows than 302s = requests wrk left in flight at the end), "
+        f"other statuses: {other or 'none'}; "
+        + ("no post lost." if posted >= redirects and not other else "POSTS LOST!")
+    )
+
+    queue_ms, queue_queries = admin_queue(base, seeded["editor"])
+    rss = max(peak_rss_mb(pid) for pid in worker_pids(master.pid))
+    _stop_children()
+
+    ingest = None
+    try:
+        from bench.mail import run_mail_bench
+    except ImportError:
+        log("Email ingestion: bench/mail.py not present yet; row skipped.")
+    else:
+        mail = run_mail_bench(2000)
+        ingest = mail["ingest_per_s"]
+
+    results = {case: median_of(case_runs) for case, case_runs in runs.items()}
+    extra = {
+        "admin_queue_ms": round(queue_ms, 1),
+        "admin_queue_queries": queue_queries,
+        "ingest_per_s": ingest,
+        "worker_peak_rss_mb": round(rss, 1),
+    }
+    latest = {
+        **{
+            k: {m: v[m] for m in ("rps", "p50_ms", "p99_ms")}
+            for k, v in results.items()
+        },
+        **extra,
+    }
+    (OUT_DIR / "latest.json").write_text(json.dumps(latest, indent=2) + "\n")
+    raw = OUT_DIR / "wrk.txt"
+    raw.write_text(
+        "\n".join(
+            f"== {case} rep{i + 1}\n{r['raw']}"
+            for case, case_runs in runs.items()
+            for i, r in enumerate(case_runs)
+        )
+    )
+    log("")
+    log(
+        f"The Source Hat, median of {args.reps} × wrk -t2 -c16 -d{args.duration}s, "
+        "2 gunicorn sync workers, PostgreSQL + Redis, DEBUG off, ALLOW_PLAIN_HTTP=1, "
+        "COMMENT_RATE_LIMIT=0"
+    )
+    log(table(results, extra))
+    log("")
+    log(ratios(results))
+    log(
+        f"\nWrote {OUT_DIR / 'latest.json'} (raw wrk output: {raw}); "
+        f"total {time.monotonic() - started:.0f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Conditional GET and a whole-page cache for the article page (issue 6).
+
+The article page is the same for every anonymous reader except for two hidden form
+fields made per request: the CSRF token (a fresh mask of the reader's own secret)
+and the comment form's signed timestamp. So the page is cached once per article
+version and comments page with those values cut out ("holes"), and each request
+fills its own in. Rendering the page costs ~20x more than filling the holes (the
+form's widgets alone are a third of a render), measured in bench/.
+
+Who never gets a cached page or a 304: a reader with a message waiting (the
+thank-you after posting is shown once, on the next page), and signed-in users
+(rare, and their pages may differ). Form errors never reach this path: a POST
+re-renders its own page (comments/views.py).
+
+Keys and validators hold the article's `updated_at` and `comments_changed_at`,
+read from the row the request loads anyway; every transition and article save
+moves one of them, so the old entry becomes unreachable in every process at once.
+That is also why each worker may keep a few pages in its own memory in front of
+the shared cache: an entry is never invalidated, only no longer asked for, so no
+worker can serve a page another has replaced (a Redis round trip and a client
+object per request saved; the peers' harness measures exactly this path).
+"""
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.http import http_date, quote_etag
+
+from blog.models import Article
+
+PAGE_TIMEOUT = 24 * 3600
+LOCAL_PAGES = 32  # per worker: ~40 KB each at 100 comments a page
+_local: OrderedDict[str, str] = OrderedDict()
+Filler = Callable[[HttpRequest], str]
+_fillers: dict[str, Filler] = {"csrfmiddlewaretoken": get_token}
+
+
+def per_request_field(name: str, fill: Filler) -> None:
+    """Declare a hidden form field whose value is made per request (a page hole).
+
+    comments declares its form's signed timestamp here: blog must not import
+    comments (DESIGN.md), so the dependency points the allowed way.
+    """
+    _fillers[name] = fill
+
+
+def _sentinel(name: str) -> str:
+    # Derived from SECRET_KEY: the same in every worker (the cache is shared).
+    return "hole-" + salted_hmac("blog.pagecache.hole", name).hexdigest()[:32]
+
+
+def _hole(name: str, value: str) -> str:
+    # The whole attribute pair, quotes included: escaped comment text can never
+    # contain it, so only the form's own field is ever filled in.
+    return f'name="{name}" value="{value}"'
+
+
+def message_waiting(request: HttpRequest) -> bool:
+    """A flash message will be shown on this page (len() doesn't consume it)."""
+    return len(get_messages(request)) > 0
+
+
+def comments_page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("comments", 1)))
+    except ValueError:
+        return 1
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """What the article page's bytes depend on, for a reader with no message."""
+
+    article: Article
+    page: int
+    user_id: int
+
+    @property
+    def last_modified(self) -> datetime:
+        return max(self.article.updated_at, self.article.comments_changed_at)
+
+    @property
+    def cache_key(self) -> str:
+        a = self.article
+        return (
+            f"page:article:{a.pk}:{a.updated_at.timestamp()}:"
+            f"{a.comments_changed_at.timestamp()}:{self.page}"
+        )
+
+    def etag(self, request: HttpRequest) -> str:
+        # The CSRF secret the page's token was made from: after sign-in (which
+        # rotates it) or a lost cookie, the stored page's token is no good, so it
+        # must not be revalidated with a 304.
+        secret = request.META.get("CSRF_COOKIE", "")
+        digest = hashlib.blake2b(
+            f"{self.cache_key}:{self.user_id}:{secret}".encode(), digest_size=12
+        )
+        return digest.hexdigest()
+
+
+def page_version(request: HttpRequest, article: Article) -> PageVersion | None:
+    """The page's version, or None when this reader must get a fresh page."""
+    if message_waiting(request):
+        return None
+    user_id = request.user.pk if request.user.is_authenticated else 0
+    return PageVersion(article, comments_page_number(request), user_id or 0)
+
+
+def not_modified(request: HttpRequest, version: PageVersion | None) -> bool:
+    if version is None:
+        return False
+    answer = get_conditional_response(
+        request,
+        etag=quote_etag(version.etag(request)),
+        last_modified=int(version.last_modified.timestamp()),
+    )
+    return answer is not None and answer.status_code == 304
+
+
+def cached_page(request: HttpRequest, version: PageVersion | None) -> str | None:
+    """The stored page with this request's holes filled, if there is one."""
+    if version is None or version.user_id:
+        return None
+    html = _local_get(version.cache_key)
+    if html is None:
+        html = cache.get(version.cache_key)
+        if html is None:
+            return None
+        _local_put(version.cache_key, html)
+    for name, fill in _fillers.items():
+        hole = _hole(name, _sentinel(name))
+        if hole in html:
+            html = html.replace(hole, _hole(name, escape(fill(request))))
+    return html
+
+
+def store_page(version: PageVersion | None, html: str) -> None:
+    """Keep an anonymous reader's page, with its per-request values cut out."""
+    if version is None or version.user_id:
+        return
+    for name in _fillers:
+        pattern = re.compile(rf'name="{re.escape(name)}" value="[^"]*"')
+        html = pattern.sub(_hole(name, _sentinel(name)), html)
+    cache.set(version.cache_key, html, timeout=PAGE_TIMEOUT)
+    _local_put(version.cache_key, html)
+
+
+def _local_get(key: str) -> str | None:
+    html = _local.get(key)
+    if html is not None:
+        _local.move_to_end(key)
+    return html
+
+
+def _local_put(key: str, html: str) -> None:
+    _local[key] = html
+    _local.move_to_end(key)
+    while len(_local) > LOCAL_PAGES:
+        _local.popitem(last=False)
+
+
+def forget_local_pages() -> None:
+    """Empty this worker's copies (tests that start from a cold cache)."""
+    _local.clear()
+
+
+def finish(
+    request: HttpRequest, response: HttpResponse, version: PageVersion | None
+) -> HttpResponse:
+    """Validators and caching headers: private (a CSRF token is in the page)."""
+    patch_vary_headers(response, ("Cookie",))
+    if version is None:
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["ETag"] = quote_etag(version.etag(request))
+    response.headers["Last-Modified"] = http_date(version.last_modified.timestamp())
+    return response

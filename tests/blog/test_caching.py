@@ -1,0 +1,202 @@
+"""The article page and feeds: conditional GET, the page cache, no stale pages."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from blog.pagecache import forget_local_pages
+from moderation.transitions import publish_comment
+from tests.factories import make_article, make_comment, make_editor
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    return dict(re.findall(r'name="(csrfmiddlewaretoken|ts)" value="([^"]*)"', html))
+
+
+def _post(client: Client, article, fields: dict, body: str):
+    return client.post(
+        f"/articles/{article.slug}/comment/", {**fields, "name": "Ada", "body": body}
+    )
+
+
+@pytest.mark.django_db
+def test_unchanged_article_page_answers_304_to_its_etag(client, article):
+    first = client.get(article.get_absolute_url())
+
+    again = client.get(
+        article.get_absolute_url(), HTTP_IF_NONE_MATCH=first.headers["ETag"]
+    )
+
+    assert first.status_code == 200 and again.status_code == 304
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert "Cookie" in again.headers["Vary"]
+
+
+@pytest.mark.django_db
+def test_article_page_varies_on_cookie_and_is_private(client, article):
+    response = client.get(article.get_absolute_url())
+
+    assert "Cookie" in response.headers["Vary"]
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Last-Modified"]
+
+
+@pytest.mark.django_db
+def test_published_comment_changes_the_very_next_response(client, article):
+    pending = make_comment(article=article, body="Arrives after the first visit.")
+    first = client.get(article.get_absolute_url())
+    forget_local_pages()  # another worker: only the shared cache in common
+
+    publish_comment(comment=pending, editor=None)
+    after = client.get(
+        article.get_absolute_url(), HTTP_IF_NONE_MATCH=first.headers["ETag"]
+    )
+
+    assert "Arrives after the first visit." not in first.content.decode()
+    assert after.status_code == 200
+    assert "Arrives after the first visit." in after.content.decode()
+    assert after.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.django_db
+def test_edited_article_is_not_served_from_the_page_cache(client, article):
+    client.get(article.get_absolute_url())
+
+    article.title = "A corrected title"
+    article.save()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "A corrected title" in html
+
+
+@pytest.mark.django_db
+def test_reader_with_thank_you_waiting_gets_no_304_and_sees_it(article):
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url())
+
+    posted = _post(reader, article, _form_fields(page.content.decode()), "Well put!")
+    after = reader.get(
+        article.get_absolute_url(), HTTP_IF_NONE_MATCH=page.headers["ETag"]
+    )
+
+    assert posted.status_code == 302
+    assert after.status_code == 200
+    assert "your comment is waiting for an editor" in after.content.decode()
+    assert "ETag" not in after.headers
+    assert after.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_thank_you_is_not_stored_in_the_page_cache_for_others(article):
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url())
+    _post(reader, article, _form_fields(page.content.decode()), "Well put!")
+    reader.get(article.get_absolute_url())
+
+    other = Client().get(article.get_absolute_url()).content.decode()
+
+    assert "waiting for an editor" not in other
+
+
+@pytest.mark.django_db
+def test_cached_page_gives_each_reader_a_working_csrf_token(article):
+    Client().get(article.get_absolute_url())  # fills the page cache
+    reader = Client(enforce_csrf_checks=True)
+
+    page = reader.get(article.get_absolute_url())
+    posted = _post(reader, article, _form_fields(page.content.decode()), "Good.")
+
+    assert posted.status_code == 302
+    assert reader.cookies["csrftoken"].value
+
+
+@pytest.mark.django_db
+def test_cached_page_carries_a_fresh_form_timestamp_per_request(article):
+    first = _form_fields(Client().get(article.get_absolute_url()).content.decode())
+    second = _form_fields(Client().get(article.get_absolute_url()).content.decode())
+
+    assert first["ts"] and second["ts"] and first["ts"] != second["ts"]
+    assert first["csrfmiddlewaretoken"] != second["csrfmiddlewaretoken"]
+
+
+@pytest.mark.django_db
+def test_etag_changes_when_the_csrf_cookie_does(article):
+    """A page revalidated after sign-in would carry a token for the old secret."""
+    reader = Client()
+    first = reader.get(article.get_absolute_url())
+    reader.force_login(make_editor())  # login rotates the CSRF secret
+
+    again = reader.get(
+        article.get_absolute_url(), HTTP_IF_NONE_MATCH=first.headers["ETag"]
+    )
+
+    assert again.status_code == 200
+
+
+@pytest.mark.django_db
+def test_comment_page_number_is_part_of_the_etag(client, article):
+    first = client.get(article.get_absolute_url())
+
+    other_page = client.get(
+        article.get_absolute_url() + "?comments=2",
+        HTTP_IF_NONE_MATCH=first.headers["ETag"],
+    )
+
+    assert other_page.status_code == 200
+
+
+@pytest.mark.django_db
+def test_commenter_cannot_make_the_page_fill_in_a_token(client, article):
+    from blog.pagecache import _sentinel
+
+    make_comment(article=article, status="published", body=_sentinel("ts"))
+    client.get(article.get_absolute_url())
+
+    html = Client().get(article.get_absolute_url()).content.decode()
+
+    assert _sentinel("ts") in html  # shown as typed, never replaced
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("feed", ["/feed/", "comments"])
+def test_unchanged_feed_answers_304(client, feed):
+    article = make_article()
+    make_comment(article=article, status="published")
+    url = feed if feed.startswith("/") else f"/articles/{article.slug}/comments/feed/"
+    first = client.get(url)
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first.headers["ETag"])
+
+    assert first.status_code == 200 and again.status_code == 304
+    assert first.headers["Last-Modified"]
+
+
+@pytest.mark.django_db
+def test_comments_feed_changes_when_a_comment_is_published(client, article):
+    url = f"/articles/{article.slug}/comments/feed/"
+    pending = make_comment(article=article, body="Fresh in the feed.")
+    first = client.get(url)
+
+    publish_comment(comment=pending, editor=None)
+    after = client.get(url, HTTP_IF_NONE_MATCH=first.headers["ETag"])
+
+    assert after.status_code == 200 and "Fresh in the feed." in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_articles_feed_changes_when_an_article_is_published(client):
+    make_article(title="First post")
+    first = client.get("/feed/")
+
+    make_article(title="Second post")
+    after = client.get("/feed/", HTTP_IF_NONE_MATCH=first.headers["ETag"])
+
+    assert after.status_code == 200 and "Second post" in after.content.decode()
+
+
+@pytest.fixture(autouse=True)
+def _cold_pages():
+    forget_local_pages()
+    cache.clear()
