@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so its process_exception sees a database error before anything else.
+    # Near the end: process_exception hooks run bottom-up, so a view's database
+    # error reaches this one first (axes has none) and becomes the readable 503.
     "config.middleware.DatabaseUnavailableMiddleware",
     # After auth: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
