@@ -33,6 +33,13 @@ def send_mail_task(subject: str, body: str, to: list[str]) -> int:
     """Send one plain-text message (retried by the worker when it raises)."""
     try:
         return build_message(subject=subject, body=body, to=to).send()
-    except Exception:
-        logger.exception("sending %r to %d recipients failed", subject, len(to))
+    except Exception as exc:
+        # Only the error's type: SMTP errors quote the refused addresses, and logs
+        # carry no readers' addresses (issue 5).
+        logger.error(
+            "sending %r to %d recipients failed: %s",
+            subject,
+            len(to),
+            type(exc).__name__,
+        )
         raise

@@ -16,9 +16,6 @@ from tests.conftest import need
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
-# from a thread with a running loop unless told this is deliberate (tests only).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items: list) -> None:
@@ -50,6 +47,14 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM
+    # calls from a thread with a running loop unless told it is deliberate. Set
+    # per e2e test only, so no other test (or child process) inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

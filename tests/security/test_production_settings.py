@@ -15,8 +15,8 @@ from tests.factories import make_article
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# Set by the test run, never in production: tests/e2e/conftest.py sets
-# DJANGO_ALLOW_ASYNC_UNSAFE for the whole pytest process once it is collected.
+# Set by the test run, never in production (the e2e tests set
+# DJANGO_ALLOW_ASYNC_UNSAFE while they run).
 NOT_PRODUCTION = {
     "ALLOW_PLAIN_HTTP",
     "ALLOWED_HOSTS",
