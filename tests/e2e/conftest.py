@@ -24,11 +24,19 @@ def pytest_collection_modifyitems(items: list) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
+    """One chromium for the e2e tests, closed when they are done.
+
+    Playwright's sync API runs an event loop in this thread for as long as it is
+    open; Django refuses ORM calls from a thread with a running loop unless told it
+    is deliberate. So the flag is set exactly while the browser is open (package
+    scope: the tests after tests/e2e/ run without it, and so do child processes).
+    """
     need(bool(CHROMIUM), "chromium not installed: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -47,14 +55,7 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Playwright's sync API runs an event loop in this thread; Django refuses ORM
-    # calls from a thread with a running loop unless told it is deliberate. Set
-    # per e2e test only, so no other test (or child process) inherits it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
