@@ -74,29 +74,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
         ("Headers", {"classes": ("collapse",), "fields": ("headers",)}),
         ("Raw message", {"classes": ("collapse",), "fields": ("raw_preview",)}),
     )
-    readonly_fields = (
-        "outcome",
-        "reason",
-        "comment_link",
-        "error",
-        "attempts",
-        "seen_count",
-        "received_at",
-        "processed_at",
-        "channel",
-        "subject",
-        "sender",
-        "sender_name",
-        "recipient",
-        "message_id",
-        "auth_verdict",
-        "authentication_results",
-        "attachment_names",
-        "raw_size",
-        "decoded_text",
-        "headers",
-        "raw_preview",
-    )
+    # Every field is read-only: a stored email is evidence, not something to edit.
+    readonly_fields = tuple(f for _, group in fieldsets for f in group["fields"])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The list never needs the raw bytes (up to 10 MiB a row); the detail

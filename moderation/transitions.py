@@ -139,35 +139,25 @@ def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comm
     return current
 
 
-@transaction.atomic
-def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Comment:
-    """Turn a comment down (from published: take it off the page)."""
+def _move(
+    comment: Comment,
+    *,
+    editor: Editor,
+    to: str,
+    allowed: Iterable[str],
+    action: str,
+    verb: str,
+    note: str,
+) -> Comment:
+    """A plain status change; from published it takes the comment off the page."""
     current = _lock(comment)
-    _check(current, REJECTABLE_FROM, "rejected")
+    _check(current, allowed, verb)
     was = current.status
-    current.status, current.featured = S.REJECTED, False
+    current.status, current.featured = to, False
     return _finish(
         current,
         editor=editor,
-        action=Action.REJECT,
-        from_status=was,
-        fields=["status", "featured"],
-        visible=was == S.PUBLISHED,
-        note=reason,
-    )
-
-
-@transaction.atomic
-def mark_spam(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
-    """File a comment as spam (from published: take it off the page)."""
-    current = _lock(comment)
-    _check(current, SPAMMABLE_FROM, "marked spam")
-    was = current.status
-    current.status, current.featured = S.SPAM, False
-    return _finish(
-        current,
-        editor=editor,
-        action=Action.SPAM,
+        action=action,
         from_status=was,
         fields=["status", "featured"],
         visible=was == S.PUBLISHED,
@@ -176,19 +166,43 @@ def mark_spam(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
 
 
 @transaction.atomic
+def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Comment:
+    """Turn a comment down (from published: take it off the page)."""
+    return _move(
+        comment,
+        editor=editor,
+        to=S.REJECTED,
+        allowed=REJECTABLE_FROM,
+        action=Action.REJECT,
+        verb="rejected",
+        note=reason,
+    )
+
+
+@transaction.atomic
+def mark_spam(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
+    """File a comment as spam (from published: take it off the page)."""
+    return _move(
+        comment,
+        editor=editor,
+        to=S.SPAM,
+        allowed=SPAMMABLE_FROM,
+        action=Action.SPAM,
+        verb="marked spam",
+        note=note,
+    )
+
+
+@transaction.atomic
 def return_to_pending(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """Put a decided comment back in the queue."""
-    current = _lock(comment)
-    _check(current, REOPENABLE_FROM, "returned to pending")
-    was = current.status
-    current.status, current.featured = S.PENDING, False
-    return _finish(
-        current,
+    return _move(
+        comment,
         editor=editor,
+        to=S.PENDING,
+        allowed=REOPENABLE_FROM,
         action=Action.PENDING,
-        from_status=was,
-        fields=["status", "featured"],
-        visible=was == S.PUBLISHED,
+        verb="returned to pending",
         note=note,
     )
 

@@ -7,14 +7,11 @@ expired link is refused with a clear page.
 """
 
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
 from django.conf import settings
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core import signing
-from django.core.handlers.wsgi import WSGIHandler
 from django.urls import reverse
 
 from comments.intake import submit_comment
@@ -29,18 +26,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery"
 REVIEW = "/admin/comments/comment/review/"
-CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
-# The production policy (django-csp): only our own files, no inline script.
-STRICT_CSP = {
-    "default-src": ["'self'"],
-    "base-uri": ["'none'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "img-src": ["'self'", "data:"],
-    "object-src": ["'none'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-}
 
 
 # --- data, through the product's own intake -----------------------------------------
@@ -144,27 +129,8 @@ def _key(page: object, key: str) -> None:
         page.keyboard.press(key)
 
 
-@pytest.fixture
-def csp_live_server(live_server: object, settings: object) -> Iterator[object]:
-    """The live server answering under the production Content Security Policy.
-
-    Where the settings already install django-csp this changes nothing; until
-    then it installs the real middleware with the production policy, so the test
-    proves review.js runs under it. The session's live server built its handler
-    at start-up: a fresh one picks up the middleware, the old one comes back after.
-    """
-    if CSP_MIDDLEWARE not in settings.MIDDLEWARE:
-        settings.MIDDLEWARE = [*settings.MIDDLEWARE, CSP_MIDDLEWARE]
-        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": STRICT_CSP}
-    httpd = live_server.thread.httpd
-    served = httpd.get_app()
-    httpd.set_app(StaticFilesHandler(WSGIHandler()))
-    yield live_server
-    httpd.set_app(served)
-
-
-def test_clear_queue_with_keyboard(page, csp_live_server):
-    base = csp_live_server.url
+def test_clear_queue_with_keyboard(page, live_server):
+    base = live_server.url
     articles = {
         "A": make_article(title="Open Weights Are Binaries", slug="open-weights"),
         "B": make_article(title="Benchmarks Lie", slug="benchmarks-lie"),
