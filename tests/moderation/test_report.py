@@ -18,11 +18,11 @@ S = CommentStatus
 pytestmark = pytest.mark.django_db
 
 
-def decided_after(comment, hours: float) -> None:
-    """Publish `comment` and date the decision `hours` after its submission."""
+def decided_after(comment, hours: float, editor=None) -> None:
+    """An editor publishes `comment`; the decision is dated `hours` after it came."""
     from moderation.transitions import publish_comment
 
-    publish_comment(comment=comment, editor=None)
+    publish_comment(comment=comment, editor=editor or make_editor())
     Decision.objects.filter(comment=comment).update(
         at=comment.submitted_at + timedelta(hours=hours)
     )
@@ -36,6 +36,10 @@ def queue_with_known_numbers() -> None:
     for hours in (1, 2, 6):
         decided_after(aged(make_comment(), 24), hours)
     decided_after(aged(make_comment(), 24 * 50), 100)
+    # The system's own publications (demo content) are not editors' decisions.
+    from moderation.transitions import publish_comment
+
+    publish_comment(comment=make_comment(), editor=None)
 
 
 @pytest.fixture
