@@ -58,3 +58,29 @@ def test_failing_mail_server_does_not_lose_the_decision(editor, monkeypatch, set
 
     comment.refresh_from_db()
     assert comment.status == "published"
+
+
+def test_arrivals_after_a_notice_get_one_follow_up_at_interval_end(settings):
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    settings.EDITOR_NOTICE_INTERVAL_MINUTES = 15
+    make_editor(email="ed@example.org")
+    article = make_article()
+
+    for n in range(5):
+        submit_comment(
+            article=article, source=CommentSource.WEB, body=f"Later {n} here."
+        )
+
+    names = [r.task.name for r in default_task_backend.results]
+    assert names.count("send_mail_task") == 1  # the first arrival's notice
+    assert names.count("follow_up_notice") == 1  # one follow-up for the other four
+    follow_up = next(
+        r for r in default_task_backend.results if r.task.name == "follow_up_notice"
+    )
+    wait = follow_up.task.run_after - timezone.now()
+    assert 14 * 60 < wait.total_seconds() <= 15 * 60
