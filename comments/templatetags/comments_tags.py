@@ -5,19 +5,12 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from blog.models import Article
+from blog.pagecache import comments_page_number
 from comments.addressing import comments_address_for, mailto_for
 from comments.forms import CommentForm
 from comments.pages import comments_page, page_count
 
 register = template.Library()
-
-
-def _requested_page(request: object, pages: int) -> int:
-    try:
-        page = int(request.GET.get("comments", 1))
-    except (TypeError, ValueError, AttributeError):
-        page = 1
-    return min(max(page, 1), pages)
 
 
 def published_comments_html(article: Article, page: int) -> str:
@@ -42,7 +35,7 @@ def comments_section(context: template.Context, article: Article) -> dict:
     """Published comments, the address to write to, and the form."""
     request = context.get("request")
     pages = page_count(article)
-    page = _requested_page(request, pages)
+    page = min(comments_page_number(request), pages) if request else 1
     return {
         "article": article,
         "comment_list_html": published_comments_html(article, page),
