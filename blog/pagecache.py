@@ -19,19 +19,32 @@ That is also why each worker may keep a few pages in its own memory in front of
 the shared cache: an entry is never invalidated, only no longer asked for, so no
 worker can serve a page another has replaced (a Redis round trip and a client
 object per request saved; the peers' harness measures exactly this path).
+
+An anonymous reader's hit is served by `serve_cached_page`, from
+blog/middleware.py, before the session, auth and messages middleware run: such a
+reader carries no session cookie (no user, no session-stored message) and no
+message cookie, which the hit path checks instead of loading them, and the article
+is looked up by one small query for what the key needs. Everything else (a miss,
+a signed-in editor, a reader with a message) goes through ArticleDetailView.
 """
 
+import functools
 import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
@@ -41,6 +54,7 @@ from blog.models import Article
 
 PAGE_TIMEOUT = 24 * 3600
 LOCAL_PAGES = 32  # per worker: ~40 KB each at 100 comments a page
+ARTICLE_VIEW = "blog:article_detail"
 _local: OrderedDict[str, str] = OrderedDict()
 Filler = Callable[[HttpRequest], str]
 _fillers: dict[str, Filler] = {"csrfmiddlewaretoken": get_token}
@@ -55,6 +69,7 @@ def per_request_field(name: str, fill: Filler) -> None:
     _fillers[name] = fill
 
 
+@functools.cache
 def _sentinel(name: str) -> str:
     # Derived from SECRET_KEY: the same in every worker (the cache is shared).
     return "hole-" + salted_hmac("blog.pagecache.hole", name).hexdigest()[:32]
@@ -78,24 +93,47 @@ def comments_page_number(request: HttpRequest) -> int:
         return 1
 
 
+class PageState(NamedTuple):
+    """The article row's fields that the page's bytes and validators depend on."""
+
+    pk: int
+    updated_at: datetime
+    comments_changed_at: datetime
+    published_comment_count: int
+
+    @classmethod
+    def of(cls, article: Article) -> "PageState":
+        return cls(*(getattr(article, name) for name in cls._fields))
+
+
 @dataclass(frozen=True)
 class PageVersion:
     """What the article page's bytes depend on, for a reader with no message."""
 
-    article: Article
+    state: PageState
     page: int
     user_id: int
 
+    @classmethod
+    def for_request(
+        cls, request: HttpRequest, state: PageState, user_id: int = 0
+    ) -> "PageVersion":
+        # Past the last page the last one is shown (comments_tags): one key for
+        # both, so made-up page numbers can't fill the cache with copies.
+        per_page = settings.COMMENTS_PER_PAGE
+        pages = max(1, -(-state.published_comment_count // per_page))
+        return cls(state, min(comments_page_number(request), pages), user_id)
+
     @property
     def last_modified(self) -> datetime:
-        return max(self.article.updated_at, self.article.comments_changed_at)
+        return max(self.state.updated_at, self.state.comments_changed_at)
 
     @property
     def cache_key(self) -> str:
-        a = self.article
+        s = self.state
         return (
-            f"page:article:{a.pk}:{a.updated_at.timestamp()}:"
-            f"{a.comments_changed_at.timestamp()}:{self.page}"
+            f"page:article:{s.pk}:{s.updated_at.timestamp()}:"
+            f"{s.comments_changed_at.timestamp()}:{self.page}"
         )
 
     def etag(self, request: HttpRequest) -> str:
@@ -114,7 +152,7 @@ def page_version(request: HttpRequest, article: Article) -> PageVersion | None:
     if message_waiting(request):
         return None
     user_id = request.user.pk if request.user.is_authenticated else 0
-    return PageVersion(article, comments_page_number(request), user_id or 0)
+    return PageVersion.for_request(request, PageState.of(article), user_id or 0)
 
 
 def not_modified(request: HttpRequest, version: PageVersion | None) -> bool:
@@ -156,6 +194,46 @@ def store_page(version: PageVersion | None, html: str) -> None:
     _local_put(version.cache_key, html)
 
 
+def reader_without_state(request: HttpRequest) -> bool:
+    """A reader whose page can only be the anonymous one, judged by cookies alone.
+
+    No session cookie means no signed-in user and no message kept in a session;
+    no message cookie means no message kept in a cookie (the two places Django's
+    default message storage uses).
+    """
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+    )
+
+
+def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
+    """An anonymous reader's article page from the cache, or None to render it."""
+    if not reader_without_state(request):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != ARTICLE_VIEW:
+        return None
+    try:
+        row = Article.objects.page_state(match.kwargs["slug"])
+    except DatabaseError:
+        return None  # the view meets it again and answers with the 503 page
+    if row is None:
+        return None  # the view answers 404
+    version = PageVersion.for_request(request, PageState(*row))
+    if not_modified(request, version):
+        return finish(request, HttpResponseNotModified(), version)
+    html = cached_page(request, version)
+    if html is None:
+        return None
+    return finish(request, HttpResponse(html), version)
+
+
 def _local_get(key: str) -> str | None:
     html = _local.get(key)
     if html is not None:
@@ -186,4 +264,7 @@ def finish(
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["ETag"] = quote_etag(version.etag(request))
     response.headers["Last-Modified"] = http_date(version.last_modified.timestamp())
+    if response.status_code == 200:
+        # CommonMiddleware would add it, but a cached page is answered before it.
+        response.headers["Content-Length"] = str(len(response.content))
     return response

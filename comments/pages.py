@@ -5,17 +5,17 @@ from django.conf import settings
 from blog.models import Article
 from comments.models import Comment
 
-PAGE_SIZE = getattr(settings, "COMMENTS_PER_PAGE", 100)
-
 
 def page_count(article: Article) -> int:
     """Number of comment pages, from the count kept on the article row (no COUNT)."""
-    return max(1, -(-article.published_comment_count // PAGE_SIZE))
+    per_page = settings.COMMENTS_PER_PAGE
+    return max(1, -(-article.published_comment_count // per_page))
 
 
 def comments_page(article: Article, page: int) -> list[Comment]:
     """One page of published comments, picks first, then in publication order."""
-    start = (page - 1) * PAGE_SIZE
+    per_page = settings.COMMENTS_PER_PAGE
+    start = (page - 1) * per_page
     return list(
         Comment.objects.published()
         .filter(article=article)
@@ -28,7 +28,7 @@ def comments_page(article: Article, page: int) -> list[Comment]:
             "published_at",
             "edited_body",
             "body",
-        )[start : start + PAGE_SIZE]
+        )[start : start + per_page]
     )
 
 
@@ -39,4 +39,5 @@ def page_of_comment(comment: Comment) -> int:
         .filter(article_id=comment.article_id)
         .values_list("pk", flat=True)
     )
-    return ids.index(comment.pk) // PAGE_SIZE + 1 if comment.pk in ids else 1
+    per_page = settings.COMMENTS_PER_PAGE
+    return ids.index(comment.pk) // per_page + 1 if comment.pk in ids else 1

@@ -59,14 +59,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp, with the policy string built once (config/middleware.py).
+    "config.middleware.SitePolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # CSRF before the page cache, which fills the page's token in from the
+    # reader's cookie; CSRF_USE_SESSIONS is off, so it needs no session.
+    "django.middleware.csrf.CsrfViewMiddleware",
+    # An anonymous reader's cached article page, answered before the per-user
+    # middleware below (blog/middleware.py; issue 6).
+    "blog.middleware.CachedArticlePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Near the end: process_exception hooks run bottom-up, so a view's database
     # error reaches this one first (axes has none) and becomes the readable 503.
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -107,6 +113,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # A reused connection is checked before a request's first query (an extra
+    # round trip); the cached article page checks by querying instead.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # The database cache is shared by every worker process (unlike locmem); Redis in
@@ -134,6 +142,8 @@ AUTHSERV_ID = env.str("AUTHSERV_ID", default="")
 COMMENT_MAX_LENGTH = 10_000
 COMMENT_MIN_LENGTH = 2
 COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="5/m")
+# Published comments per article page; later ones are on ?comments=2, 3, ...
+COMMENTS_PER_PAGE = 100
 EDITOR_NOTICE_INTERVAL_MINUTES = env.int("EDITOR_NOTICE_INTERVAL_MINUTES", default=15)
 MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN = env.bool(
     "MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN", default=False

@@ -136,7 +136,10 @@ def test_etag_changes_when_the_csrf_cookie_does(article):
 
 
 @pytest.mark.django_db
-def test_comment_page_number_is_part_of_the_etag(client, article):
+def test_comment_page_number_is_part_of_the_etag(client, article, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    for text in ("On the first page.", "On the second page."):
+        publish_comment(comment=make_comment(article=article, body=text), editor=None)
     first = client.get(article.get_absolute_url())
 
     other_page = client.get(
@@ -145,6 +148,21 @@ def test_comment_page_number_is_part_of_the_etag(client, article):
     )
 
     assert other_page.status_code == 200
+    assert "On the second page." in other_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_page_numbers_past_the_last_are_the_last_page(client, article):
+    first = client.get(article.get_absolute_url())
+
+    made_up = client.get(
+        article.get_absolute_url() + "?comments=987654",
+        HTTP_IF_NONE_MATCH=first.headers["ETag"],
+    )
+
+    # The same bytes as the only page there is (and so one cache entry, not one
+    # per number a crawler makes up).
+    assert made_up.status_code == 304
 
 
 @pytest.mark.django_db
@@ -200,3 +218,38 @@ def test_articles_feed_changes_when_an_article_is_published(client):
 def _cold_pages():
     forget_local_pages()
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_signed_in_editor_never_gets_the_readers_cached_page(editor, article):
+    Client().get(article.get_absolute_url())  # a reader's visit stores the page
+    staff = Client()
+    staff.force_login(editor)
+
+    response = staff.get(article.get_absolute_url())
+
+    # Not answered from the cache (which keys anonymous pages only): a fresh
+    # render, marked with the editor's own validators.
+    assert response.status_code == 200
+    assert response.headers["ETag"] != Client().get(article.get_absolute_url())[
+        "ETag"
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cached_page_survives_a_database_connection_the_server_dropped(article):
+    import psycopg
+    from django.db import connection
+
+    reader = Client()
+    reader.get(article.get_absolute_url())
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    response = reader.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert article.title in response.content.decode()

@@ -54,20 +54,13 @@ def test_hostile_name_and_body_are_inert_on_page_and_feed(client):
 
 
 def test_comment_permalink_points_to_its_page_and_anchor(client, settings):
-    import comments.pages as pages
-
+    settings.COMMENTS_PER_PAGE = 2
     article = make_article()
     comments = [
         make_comment(article=article, status=CommentStatus.PUBLISHED) for _ in range(3)
     ]
-    pages.PAGE_SIZE, old = 2, pages.PAGE_SIZE
-    try:
-        response = client.get(f"/comments/{comments[2].pk}/")
-        second_page = client.get(
-            article.get_absolute_url() + "?comments=2"
-        ).content.decode()
-    finally:
-        pages.PAGE_SIZE = old
+    response = client.get(f"/comments/{comments[2].pk}/")
+    second_page = client.get(article.get_absolute_url() + "?comments=2").content.decode()
 
     assert (
         response["Location"]

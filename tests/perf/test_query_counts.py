@@ -68,6 +68,22 @@ def test_article_page_queries_same_at_1_and_300_comments(warm):
 
 
 @pytest.mark.django_db
+def test_cached_article_page_costs_a_reader_one_small_query():
+    article = make_article()
+    publish_many(article, 5)
+    reader = Client()
+    reader.get(article.get_absolute_url())  # stores the page, sets the CSRF cookie
+
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(article.get_absolute_url())
+
+    # The article's version only: no session, no user, no ORM lookup, no rendering.
+    assert response.status_code == 200 and "Comment 4:" in response.content.decode()
+    assert len(queries) == 1
+    assert "comments_changed_at" in queries[0]["sql"]
+
+
+@pytest.mark.django_db
 def test_signed_in_article_page_queries_same_at_1_and_300_comments(editor):
     small, large = make_article(), make_article()
     publish_many(small, 1)
