@@ -60,7 +60,7 @@ def test_comment_permalink_points_to_its_page_and_anchor(client, settings):
         make_comment(article=article, status=CommentStatus.PUBLISHED) for _ in range(3)
     ]
     response = client.get(f"/comments/{comments[2].pk}/")
-    second_page = client.get(article.get_absolute_url() + "?comments=2").content.decode()
+    second_page = client.get(f"{article.get_absolute_url()}?comments=2").text
 
     assert (
         response["Location"]
