@@ -231,9 +231,7 @@ def test_signed_in_editor_never_gets_the_readers_cached_page(editor, article):
     # Not answered from the cache (which keys anonymous pages only): a fresh
     # render, marked with the editor's own validators.
     assert response.status_code == 200
-    assert response.headers["ETag"] != Client().get(article.get_absolute_url())[
-        "ETag"
-    ]
+    assert response.headers["ETag"] != Client().get(article.get_absolute_url())["ETag"]
 
 
 @pytest.mark.postgres
