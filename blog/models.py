@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.db import InterfaceError, OperationalError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -11,20 +11,31 @@ from django.utils import timezone
 
 from blog.markdown import render_markdown
 
-PAGE_STATE_FIELDS = (
+# What a cached page's key and a posted comment need of an article.
+BRIEF_FIELDS = (
     "id",
+    "slug",
+    "title",
     "published_at",
     "updated_at",
     "comments_changed_at",
     "published_comment_count",
+    "comments_open",
 )
 
 
 @functools.cache
-def _page_state_sql(vendor_quote: Callable[[str], str]) -> str:
+def _brief_names() -> tuple[str, ...]:
+    # In the model's field order, which Model.from_db expects.
+    fields = Article._meta.concrete_fields
+    return tuple(f.attname for f in fields if f.attname in BRIEF_FIELDS)
+
+
+@functools.cache
+def _brief_sql(vendor_quote: Callable[[str], str]) -> str:
     meta = Article._meta
     columns = ", ".join(
-        vendor_quote(meta.get_field(name).column) for name in PAGE_STATE_FIELDS
+        vendor_quote(meta.get_field(name).column) for name in _brief_names()
     )
     table = vendor_quote(meta.db_table)
     slug = vendor_quote(meta.get_field("slug").column)
@@ -32,7 +43,7 @@ def _page_state_sql(vendor_quote: Callable[[str], str]) -> str:
     return f"SELECT {columns} FROM {table} WHERE {slug} = %s"  # noqa: S608
 
 
-def _page_state(alias: str, slug: str) -> tuple | None:
+def _brief(alias: str, slug: str) -> dict | None:
     connection = connections[alias]
     # This query is its own health check: CONN_HEALTH_CHECKS would send a
     # "SELECT 1" first, doubling the round trips of a cached page. A connection
@@ -47,21 +58,22 @@ def _page_state(alias: str, slug: str) -> tuple | None:
         row = _fetch_one(connection, slug)
     if row is None:
         return None
-    pk, published_at, updated_at, changed_at, count = row
-    if published_at is None or _aware(published_at) > timezone.now():
+    values = dict(zip(_brief_names(), row, strict=True))
+    # A raw cursor skips the ORM's conversions: SQLite gives naive UTC datetimes
+    # (USE_TZ) and 0/1 for booleans.
+    for name in ("published_at", "updated_at", "comments_changed_at"):
+        if values[name] is not None and timezone.is_naive(values[name]):
+            values[name] = timezone.make_aware(values[name], UTC)
+    values["comments_open"] = bool(values["comments_open"])
+    if values["published_at"] is None or values["published_at"] > timezone.now():
         return None
-    return pk, _aware(updated_at), _aware(changed_at), count
+    return values
 
 
 def _fetch_one(connection: BaseDatabaseWrapper, slug: str) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute(_page_state_sql(connection.ops.quote_name), [slug])
+        cursor.execute(_brief_sql(connection.ops.quote_name), [slug])
         return cursor.fetchone()
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite keeps naive UTC (USE_TZ); the ORM converts, a raw cursor doesn't.
-    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -75,13 +87,22 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self) -> "ArticleQuerySet":
         return self.filter(published_at__gt=timezone.now())
 
-    def page_state(self, slug: str) -> tuple | None:
-        """A published article's page-cache fields (PageState), in one small query.
+    def brief_values(self, slug: str) -> dict | None:
+        """BRIEF_FIELDS of the published article with this slug, in one small query.
 
-        Raw SQL from the model's own names: this runs on every cached page view,
-        where building the ORM query cost three times the query itself.
+        Raw, from the model's own names, for the two hot paths (a cached article
+        page and a posted comment), where building the ORM query cost three times
+        the query itself.
         """
-        return _page_state(self.db, slug)
+        return _brief(self.db, slug)
+
+    def brief(self, slug: str) -> "Article | None":
+        """The published article with this slug, BRIEF_FIELDS loaded (the rest on
+        access)."""
+        values = self.brief_values(slug)
+        if values is None:
+            return None
+        return self.model.from_db(self.db, tuple(values), tuple(values.values()))
 
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-pk")

@@ -41,7 +41,9 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DatabaseError
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
@@ -75,6 +77,21 @@ def _sentinel(name: str) -> str:
     return "hole-" + salted_hmac("blog.pagecache.hole", name).hexdigest()[:32]
 
 
+@functools.cache
+def _key_secret() -> str:
+    # The holes are made from SECRET_KEY: pages stored under another key (before
+    # a rotation) have holes this process would not find, so they must not be
+    # found either.
+    return _sentinel("cache-key")[-12:]
+
+
+@receiver(setting_changed)
+def _forget_secrets(*, setting: str, **kwargs: object) -> None:
+    if setting == "SECRET_KEY":
+        _sentinel.cache_clear()
+        _key_secret.cache_clear()
+
+
 def _hole(name: str, value: str) -> str:
     # The whole attribute pair, quotes included: escaped comment text can never
     # contain it, so only the form's own field is ever filled in.
@@ -96,7 +113,7 @@ def comments_page_number(request: HttpRequest) -> int:
 class PageState(NamedTuple):
     """The article row's fields that the page's bytes and validators depend on."""
 
-    pk: int
+    id: int
     updated_at: datetime
     comments_changed_at: datetime
     published_comment_count: int
@@ -104,6 +121,10 @@ class PageState(NamedTuple):
     @classmethod
     def of(cls, article: Article) -> "PageState":
         return cls(*(getattr(article, name) for name in cls._fields))
+
+    @classmethod
+    def from_values(cls, values: dict) -> "PageState":
+        return cls(*(values[name] for name in cls._fields))
 
 
 @dataclass(frozen=True)
@@ -132,7 +153,7 @@ class PageVersion:
     def cache_key(self) -> str:
         s = self.state
         return (
-            f"page:article:{s.pk}:{s.updated_at.timestamp()}:"
+            f"page:article:{_key_secret()}:{s.id}:{s.updated_at.timestamp()}:"
             f"{s.comments_changed_at.timestamp()}:{self.page}"
         )
 
@@ -209,23 +230,36 @@ def reader_without_state(request: HttpRequest) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _article_slug(path: str) -> str | None:
+    """The slug when the path is an article page's (resolved once per path)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.kwargs["slug"] if match.view_name == ARTICLE_VIEW else None
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting: str, **kwargs: object) -> None:
+    if setting == "ROOT_URLCONF":
+        _article_slug.cache_clear()
+
+
 def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
     """An anonymous reader's article page from the cache, or None to render it."""
     if not reader_without_state(request):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    if match.view_name != ARTICLE_VIEW:
+    slug = _article_slug(request.path_info)
+    if slug is None:
         return None
     try:
-        row = Article.objects.page_state(match.kwargs["slug"])
+        article = Article.objects.brief_values(slug)
     except DatabaseError:
         return None  # the view meets it again and answers with the 503 page
-    if row is None:
+    if article is None:
         return None  # the view answers 404
-    version = PageVersion.for_request(request, PageState(*row))
+    version = PageVersion.for_request(request, PageState.from_values(article))
     if not_modified(request, version):
         return finish(request, HttpResponseNotModified(), version)
     html = cached_page(request, version)

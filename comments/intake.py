@@ -18,9 +18,6 @@ class CommentsClosed(Exception):
     """The article does not take comments."""
 
 
-# No savepoint when a caller (the email pipeline) already holds a transaction: a
-# failure here rolls the caller back anyway, and savepoints cost two round trips.
-@transaction.atomic(savepoint=False)
 def submit_comment(
     *,
     article: Article | None,
@@ -35,7 +32,11 @@ def submit_comment(
     trimmed_text: str = "",
     signals: Signals = NO_SIGNALS,
 ) -> Comment:
-    """Screen a comment and store it as pending (or spam, over the threshold)."""
+    """Screen a comment and store it as pending (or spam, over the threshold).
+
+    One statement writes: the INSERT is its own transaction from the form, and
+    joins the caller's from the email pipeline. Screening only reads, before it.
+    """
     if article is not None and not article.comments_open:
         raise CommentsClosed(article.slug)
     digest = content_hash(body)
@@ -70,9 +71,10 @@ def submit_comment(
         comment.status,
         verdict.score,
     )
-    # robust: the comment is committed by then; a failing notice (cache or
-    # queue down) is logged, and must not make the caller think it was lost
-    # (the mail pipe would exit 75 and the MTA deliver it again).
+    # robust: the comment is committed by then (at once from the form, where
+    # no transaction is open); a failing notice (cache or queue down) is
+    # logged, and must not make the caller think it was lost (the mail pipe
+    # would exit 75 and the MTA deliver it again).
     transaction.on_commit(
         partial(comment_submitted.send, sender=Comment, comment=comment), robust=True
     )

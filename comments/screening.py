@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment, SpamTerm, SpamTermKind
@@ -21,6 +23,8 @@ DUPLICATE_WINDOW = timedelta(days=7)
 BUSY_IP_WINDOW = timedelta(minutes=10)
 BUSY_IP_COUNT = 5
 MIN_HUMAN_SECONDS = 3
+SPAM_TERMS_KEY = "comments:spam-terms"
+SPAM_TERMS_TIMEOUT = 300
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -52,11 +56,30 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
+def spam_terms() -> list[tuple[str, str]]:
+    """The editors' (kind, term) lists, from the shared cache between changes.
+
+    Every post reads them; editors change them rarely. A change deletes the
+    entry (forget_spam_terms); the timeout bounds the one race left, a post that
+    read the old lists just before a change and stores them just after.
+    """
+    terms = cache.get(SPAM_TERMS_KEY)
+    if terms is None:
+        terms = list(SpamTerm.objects.values_list("kind", "term"))
+        cache.set(SPAM_TERMS_KEY, terms, timeout=SPAM_TERMS_TIMEOUT)
+    return terms
+
+
+def forget_spam_terms(**kwargs: object) -> None:
+    """A SpamTerm was saved or deleted: read the lists afresh after the commit."""
+    transaction.on_commit(lambda: cache.delete(SPAM_TERMS_KEY))
+
+
 def _matching_terms(text: str) -> dict[str, list[str]]:
-    """The editors' blocked and suspect terms found in the text (one query)."""
+    """The editors' blocked and suspect terms found in the text."""
     lowered = text.lower()
     found: dict[str, list[str]] = {SpamTermKind.BLOCKED: [], SpamTermKind.SUSPECT: []}
-    for kind, term in SpamTerm.objects.values_list("kind", "term"):
+    for kind, term in spam_terms():
         if term.lower() in lowered:
             found[kind].append(term)
     return found
@@ -93,16 +116,17 @@ def screen(
             SOFT, f"Sent {signals.seconds_to_submit:.1f} s after the page loaded."
         )
     now = timezone.now()
-    if Comment.objects.filter(
-        content_hash=digest, submitted_at__gte=now - DUPLICATE_WINDOW
-    ).exists():
+    duplicate, recent = Comment.objects.recent_lookalikes(
+        content_hash=digest,
+        hash_since=now - DUPLICATE_WINDOW,
+        ip_address=ip_address,
+        ip_since=now - BUSY_IP_WINDOW,
+        ip_limit=BUSY_IP_COUNT,
+    )
+    if duplicate:
         verdict.add(6, "Same text as a comment from the last 7 days.")
-    if ip_address:
-        recent = Comment.objects.filter(
-            ip_address=ip_address, submitted_at__gte=now - BUSY_IP_WINDOW
-        )[:BUSY_IP_COUNT].count()
-        if recent >= BUSY_IP_COUNT:
-            verdict.add(SOFT, f"{recent}+ comments from this IP in 10 minutes.")
+    if recent >= BUSY_IP_COUNT:
+        verdict.add(SOFT, f"{recent}+ comments from this IP in 10 minutes.")
     for points, reason in signals.extra:
         verdict.add(points, reason)
     return verdict

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +22,9 @@ THANKS = (
 
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = Article.objects.brief(slug)
+    if article is None:
+        raise Http404("No such article.")
     form = CommentForm(request.POST)
     context = {"article": article, "form": form}
     if not article.comments_open:

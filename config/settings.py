@@ -122,6 +122,9 @@ else:
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="dbcache://django_cache"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its client (config/cache.py).
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"
 
 # --- Email ------------------------------------------------------------------------
 COMMENTS_EMAIL_ADDRESS = env.str(

@@ -251,3 +251,16 @@ def test_cached_page_survives_a_database_connection_the_server_dropped(article):
 
     assert response.status_code == 200
     assert article.title in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_cached_before_a_secret_key_rotation_are_not_served(article, settings):
+    Client().get(article.get_absolute_url())  # stored under the old key
+    settings.SECRET_KEY = "rotated-" + "k" * 50
+    forget_local_pages()  # a restarted worker
+
+    html = Client().get(article.get_absolute_url()).content.decode()
+
+    fields = _form_fields(html)
+    assert fields["csrfmiddlewaretoken"] and not fields["ts"].startswith("hole-")
+    assert not fields["csrfmiddlewaretoken"].startswith("hole-")

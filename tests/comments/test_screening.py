@@ -65,3 +65,22 @@ def test_closed_article_refuses_intake():
 
 def test_notify_is_dropped_without_an_address(article):
     assert not _submit(article, notify_on_publish=True).notify_on_publish
+
+
+
+def test_editors_term_change_applies_to_the_next_comment(
+    article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        term = SpamTerm.objects.create(term="casino", kind=SpamTermKind.BLOCKED)
+    first = _submit(article, body="Best casino bonus here")  # lists now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        term.delete()
+        SpamTerm.objects.create(term="lottery", kind=SpamTermKind.SUSPECT)
+    second = _submit(article, body="Best casino bonus, or the lottery")
+
+    assert first.status == CommentStatus.SPAM
+    assert second.status == CommentStatus.PENDING
+    assert any("lottery" in reason for reason in second.spam_reasons)
+    assert not any("casino" in reason for reason in second.spam_reasons)
