@@ -67,7 +67,6 @@ def test_notify_is_dropped_without_an_address(article):
     assert not _submit(article, notify_on_publish=True).notify_on_publish
 
 
-
 def test_editors_term_change_applies_to_the_next_comment(
     article, django_capture_on_commit_callbacks
 ):
