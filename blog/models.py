@@ -9,6 +9,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.freshness import articles_changed
 from blog.markdown import render_markdown
 
 # What a cached page's key and a posted comment need of an article.
@@ -43,6 +44,12 @@ def _brief_sql(vendor_quote: Callable[[str], str]) -> str:
     return f"SELECT {columns} FROM {table} WHERE {slug} = %s"  # noqa: S608
 
 
+def is_published(values: dict) -> bool:
+    """For a row read by brief_row: a publication date that has come."""
+    published_at = values["published_at"]
+    return published_at is not None and published_at <= timezone.now()
+
+
 def _brief(alias: str, slug: str) -> dict | None:
     connection = connections[alias]
     # This query is its own health check: CONN_HEALTH_CHECKS would send a
@@ -65,8 +72,6 @@ def _brief(alias: str, slug: str) -> dict | None:
         if values[name] is not None and timezone.is_naive(values[name]):
             values[name] = timezone.make_aware(values[name], UTC)
     values["comments_open"] = bool(values["comments_open"])
-    if values["published_at"] is None or values["published_at"] > timezone.now():
-        return None
     return values
 
 
@@ -87,25 +92,38 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self) -> "ArticleQuerySet":
         return self.filter(published_at__gt=timezone.now())
 
-    def brief_values(self, slug: str) -> dict | None:
-        """BRIEF_FIELDS of the published article with this slug, in one small query.
+    def brief_row(self, slug: str) -> dict | None:
+        """BRIEF_FIELDS of the article with this slug, published or not, in one
+        small query.
 
         Raw, from the model's own names, for the two hot paths (a cached article
         page and a posted comment), where building the ORM query cost three times
-        the query itself.
+        the query itself. is_published() tells whether the public may see it.
         """
         return _brief(self.db, slug)
 
     def brief(self, slug: str) -> "Article | None":
         """The published article with this slug, BRIEF_FIELDS loaded (the rest on
         access)."""
-        values = self.brief_values(slug)
-        if values is None:
+        values = self.brief_row(slug)
+        if values is None or not is_published(values):
             return None
         return self.model.from_db(self.db, tuple(values), tuple(values.values()))
 
     def newest_first(self) -> "ArticleQuerySet":
         return self.order_by("-published_at", "-pk")
+
+    # Writes that skip save() and its signals still tell the cached pages'
+    # workers (blog/freshness.py); save() and delete() do it by signal (apps.py).
+    def update(self, **kwargs: object) -> int:
+        rows = super().update(**kwargs)
+        articles_changed()
+        return rows
+
+    def bulk_create(self, *args: object, **kwargs: object) -> list:
+        created = super().bulk_create(*args, **kwargs)
+        articles_changed()
+        return created
 
 
 class Article(models.Model):

@@ -12,8 +12,8 @@ thank-you after posting is shown once, on the next page), and signed-in users
 (rare, and their pages may differ). Form errors never reach this path: a POST
 re-renders its own page (comments/views.py).
 
-Keys and validators hold the article's `updated_at` and `comments_changed_at`,
-read from the row the request loads anyway; every transition and article save
+Keys and validators hold the article's `updated_at` and `comments_changed_at`
+(and the secret the holes were made with); every transition and article save
 moves one of them, so the old entry becomes unreachable in every process at once.
 That is also why each worker may keep a few pages in its own memory in front of
 the shared cache: an entry is never invalidated, only no longer asked for, so no
@@ -23,14 +23,16 @@ object per request saved; the peers' harness measures exactly this path).
 An anonymous reader's hit is served by `serve_cached_page`, from
 blog/middleware.py, before the session, auth and messages middleware run: such a
 reader carries no session cookie (no user, no session-stored message) and no
-message cookie, which the hit path checks instead of loading them, and the article
-is looked up by one small query for what the key needs. Everything else (a miss,
-a signed-in editor, a reader with a message) goes through ArticleDetailView.
+message cookie, which the hit path checks instead of loading them. The article's
+row comes from the worker's own copy while the shared cache says no article has
+changed since (blog/freshness.py), else from one small query. Everything else (a
+miss, a signed-in editor, a reader with a message) goes through ArticleDetailView.
 """
 
 import functools
 import hashlib
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,12 +54,15 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 
-from blog.models import Article
+from blog.freshness import ROW_SECONDS, generation
+from blog.models import Article, is_published
 
 PAGE_TIMEOUT = 24 * 3600
 LOCAL_PAGES = 32  # per worker: ~40 KB each at 100 comments a page
+LOCAL_ROWS = 1024  # per worker: article rows (freshness.py), a few hundred bytes each
 ARTICLE_VIEW = "blog:article_detail"
 _local: OrderedDict[str, str] = OrderedDict()
+_rows: OrderedDict[str, tuple[int, float, dict | None]] = OrderedDict()
 Filler = Callable[[HttpRequest], str]
 _fillers: dict[str, Filler] = {"csrfmiddlewaretoken": get_token}
 
@@ -246,6 +251,26 @@ def _forget_routes(*, setting: str, **kwargs: object) -> None:
         _article_slug.cache_clear()
 
 
+def _article_row(slug: str) -> dict | None:
+    """The article's brief row: this worker's copy while no article changed."""
+    stamp = generation()  # before the row: see blog/freshness.py
+    kept = _rows.get(slug)
+    if (
+        stamp is not None
+        and kept is not None
+        and kept[0] == stamp
+        and time.monotonic() - kept[1] < ROW_SECONDS
+    ):
+        return kept[2]
+    row = Article.objects.brief_row(slug)
+    if stamp is not None:
+        _rows[slug] = (stamp, time.monotonic(), row)
+        _rows.move_to_end(slug)
+        while len(_rows) > LOCAL_ROWS:
+            _rows.popitem(last=False)
+    return row
+
+
 def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
     """An anonymous reader's article page from the cache, or None to render it."""
     if not reader_without_state(request):
@@ -254,10 +279,10 @@ def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
     if slug is None:
         return None
     try:
-        article = Article.objects.brief_values(slug)
+        article = _article_row(slug)
     except DatabaseError:
         return None  # the view meets it again and answers with the 503 page
-    if article is None:
+    if article is None or not is_published(article):
         return None  # the view answers 404
     version = PageVersion.for_request(request, PageState.from_values(article))
     if not_modified(request, version):
@@ -285,6 +310,7 @@ def _local_put(key: str, html: str) -> None:
 def forget_local_pages() -> None:
     """Empty this worker's copies (tests that start from a cold cache)."""
     _local.clear()
+    _rows.clear()
 
 
 def finish(

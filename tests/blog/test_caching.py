@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from blog.pagecache import forget_local_pages
+from blog.models import Article
 from moderation.transitions import publish_comment
 from tests.factories import make_article, make_comment, make_editor
 
@@ -236,10 +237,17 @@ def test_signed_in_editor_never_gets_the_readers_cached_page(editor, article):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_cached_page_survives_a_database_connection_the_server_dropped(article):
+def test_cached_page_survives_a_database_connection_the_server_dropped(
+    article, settings
+):
     import psycopg
     from django.db import connection
 
+    # A per-process cache: the article's row is read on every request (and the
+    # generation check doesn't go through the database cache first).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
     reader = Client()
     reader.get(article.get_absolute_url())
     pid = connection.connection.info.backend_pid
@@ -264,3 +272,70 @@ def test_pages_cached_before_a_secret_key_rotation_are_not_served(article, setti
     fields = _form_fields(html)
     assert fields["csrfmiddlewaretoken"] and not fields["ts"].startswith("hole-")
     assert not fields["csrfmiddlewaretoken"].startswith("hole-")
+
+
+@pytest.mark.django_db
+def test_worker_that_kept_everything_still_shows_a_published_comment(client, article):
+    pending = make_comment(article=article, body="Published while you read.")
+    client.get(article.get_absolute_url())  # this worker keeps the page and row
+
+    publish_comment(comment=pending, editor=None)
+
+    assert "Published while you read." in client.get(article.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_article_withdrawn_by_a_bulk_update_is_gone_on_the_next_request(client):
+    article = make_article()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+    Article.objects.filter(pk=article.pk).update(published_at=None)
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_scheduled_article_appears_when_its_time_comes(client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    article = make_article(published_at=now + timedelta(minutes=5))
+    assert client.get(article.get_absolute_url()).status_code == 404  # row kept
+
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=6))
+
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_generation_moved_by_another_worker_makes_rows_read_again(client, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from blog import freshness
+
+    client.get(article.get_absolute_url())
+    freshness._move_on()  # what another worker's commit does
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+
+    assert any('"blog_article"' in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
+def test_a_cache_of_its_own_in_each_process_never_keeps_rows(client, article, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    client.get(article.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+
+    assert sum('"blog_article"' in q["sql"] for q in queries) == 1
