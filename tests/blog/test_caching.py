@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from blog.pagecache import forget_local_pages
 from blog.models import Article
+from blog.pagecache import forget_local_pages
 from moderation.transitions import publish_comment
 from tests.factories import make_article, make_comment, make_editor
 
