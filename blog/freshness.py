@@ -18,6 +18,9 @@ between workers (LocMemCache) must not carry this: there the rows are always rea
 """
 
 import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -25,6 +28,8 @@ from django.db import transaction
 
 GENERATION_KEY = "blog:articles:generation"
 ROW_SECONDS = 10.0
+KEPT_ROWS = 1024  # per worker: article rows, a few hundred bytes each
+_kept: OrderedDict[str, tuple[int, float, dict | None]] = OrderedDict()
 
 
 def articles_changed() -> None:
@@ -52,3 +57,28 @@ def generation() -> int | None:
         # row this time (another worker may be starting one too).
         cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
     return current
+
+
+def kept_row(slug: str, read: Callable[[str], dict | None]) -> dict | None:
+    """read(slug), or this worker's copy of it while no article changed."""
+    stamp = generation()  # before the row: see above
+    kept = _kept.get(slug)
+    if (
+        stamp is not None
+        and kept is not None
+        and kept[0] == stamp
+        and time.monotonic() - kept[1] < ROW_SECONDS
+    ):
+        return kept[2]
+    row = read(slug)
+    if stamp is not None:
+        _kept[slug] = (stamp, time.monotonic(), row)
+        _kept.move_to_end(slug)
+        while len(_kept) > KEPT_ROWS:
+            _kept.popitem(last=False)
+    return row
+
+
+def forget_kept_rows() -> None:
+    """Empty this worker's copies (tests that start cold)."""
+    _kept.clear()

@@ -4,13 +4,14 @@ import functools
 from collections.abc import Callable
 from datetime import UTC
 
-from django.db import InterfaceError, OperationalError, connections, models
+from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.freshness import articles_changed
+from blog.freshness import articles_changed, kept_row
 from blog.markdown import render_markdown
+from config import db
 
 # What a cached page's key and a posted comment need of an article.
 BRIEF_FIELDS = (
@@ -51,18 +52,7 @@ def is_published(values: dict) -> bool:
 
 
 def _brief(alias: str, slug: str) -> dict | None:
-    connection = connections[alias]
-    # This query is its own health check: CONN_HEALTH_CHECKS would send a
-    # "SELECT 1" first, doubling the round trips of a cached page. A connection
-    # the server dropped fails here instead, and is replaced once.
-    connection.health_check_done = True
-    try:
-        row = _fetch_one(connection, slug)
-    except (InterfaceError, OperationalError):
-        if connection.in_atomic_block:
-            raise  # closing would break the caller's transaction
-        connection.close()
-        row = _fetch_one(connection, slug)
+    row = db.read(alias, lambda connection: _fetch_one(connection, slug))
     if row is None:
         return None
     values = dict(zip(_brief_names(), row, strict=True))
@@ -104,8 +94,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def brief(self, slug: str) -> "Article | None":
         """The published article with this slug, BRIEF_FIELDS loaded (the rest on
-        access)."""
-        values = self.brief_row(slug)
+        access), from this worker's copy while no article changed (freshness.py)."""
+        values = kept_row(slug, self.brief_row)
         if values is None or not is_published(values):
             return None
         return self.model.from_db(self.db, tuple(values), tuple(values.values()))

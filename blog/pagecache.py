@@ -32,7 +32,6 @@ miss, a signed-in editor, a reader with a message) goes through ArticleDetailVie
 import functools
 import hashlib
 import re
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,15 +53,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 
-from blog.freshness import ROW_SECONDS, generation
+from blog.freshness import forget_kept_rows, kept_row
 from blog.models import Article, is_published
 
 PAGE_TIMEOUT = 24 * 3600
 LOCAL_PAGES = 32  # per worker: ~40 KB each at 100 comments a page
-LOCAL_ROWS = 1024  # per worker: article rows (freshness.py), a few hundred bytes each
 ARTICLE_VIEW = "blog:article_detail"
 _local: OrderedDict[str, str] = OrderedDict()
-_rows: OrderedDict[str, tuple[int, float, dict | None]] = OrderedDict()
 Filler = Callable[[HttpRequest], str]
 _fillers: dict[str, Filler] = {"csrfmiddlewaretoken": get_token}
 
@@ -94,7 +91,13 @@ def _key_secret() -> str:
 def _forget_secrets(*, setting: str, **kwargs: object) -> None:
     if setting == "SECRET_KEY":
         _sentinel.cache_clear()
+        _empty_hole.cache_clear()
         _key_secret.cache_clear()
+
+
+@functools.cache
+def _empty_hole(name: str) -> str:
+    return _hole(name, _sentinel(name))
 
 
 def _hole(name: str, value: str) -> str:
@@ -154,7 +157,7 @@ class PageVersion:
     def last_modified(self) -> datetime:
         return max(self.state.updated_at, self.state.comments_changed_at)
 
-    @property
+    @functools.cached_property
     def cache_key(self) -> str:
         s = self.state
         return (
@@ -203,7 +206,7 @@ def cached_page(request: HttpRequest, version: PageVersion | None) -> str | None
             return None
         _local_put(version.cache_key, html)
     for name, fill in _fillers.items():
-        hole = _hole(name, _sentinel(name))
+        hole = _empty_hole(name)
         if hole in html:
             html = html.replace(hole, _hole(name, escape(fill(request))))
     return html
@@ -215,7 +218,7 @@ def store_page(version: PageVersion | None, html: str) -> None:
         return
     for name in _fillers:
         pattern = re.compile(rf'name="{re.escape(name)}" value="[^"]*"')
-        html = pattern.sub(_hole(name, _sentinel(name)), html)
+        html = pattern.sub(_empty_hole(name), html)
     cache.set(version.cache_key, html, timeout=PAGE_TIMEOUT)
     _local_put(version.cache_key, html)
 
@@ -251,26 +254,6 @@ def _forget_routes(*, setting: str, **kwargs: object) -> None:
         _article_slug.cache_clear()
 
 
-def _article_row(slug: str) -> dict | None:
-    """The article's brief row: this worker's copy while no article changed."""
-    stamp = generation()  # before the row: see blog/freshness.py
-    kept = _rows.get(slug)
-    if (
-        stamp is not None
-        and kept is not None
-        and kept[0] == stamp
-        and time.monotonic() - kept[1] < ROW_SECONDS
-    ):
-        return kept[2]
-    row = Article.objects.brief_row(slug)
-    if stamp is not None:
-        _rows[slug] = (stamp, time.monotonic(), row)
-        _rows.move_to_end(slug)
-        while len(_rows) > LOCAL_ROWS:
-            _rows.popitem(last=False)
-    return row
-
-
 def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
     """An anonymous reader's article page from the cache, or None to render it."""
     if not reader_without_state(request):
@@ -279,7 +262,7 @@ def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
     if slug is None:
         return None
     try:
-        article = _article_row(slug)
+        article = kept_row(slug, Article.objects.brief_row)
     except DatabaseError:
         return None  # the view meets it again and answers with the 503 page
     if article is None or not is_published(article):
@@ -310,7 +293,7 @@ def _local_put(key: str, html: str) -> None:
 def forget_local_pages() -> None:
     """Empty this worker's copies (tests that start from a cold cache)."""
     _local.clear()
-    _rows.clear()
+    forget_kept_rows()
 
 
 def finish(

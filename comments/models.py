@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
+from config import db
 
 
 class CommentStatus(models.TextChoices):
@@ -110,9 +112,14 @@ class CommentQuerySet(models.QuerySet):
             ops.adapt_datetimefield_value(ip_since),
             ip_limit,
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            duplicates, recent = cursor.fetchone()
+
+        def run(connection: BaseDatabaseWrapper) -> tuple[int, int]:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+
+        # The first query of a post: its own connection health check (config/db.py).
+        duplicates, recent = db.read(self.db, run)
         return duplicates > 0, recent
 
 

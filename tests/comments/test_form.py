@@ -103,6 +103,18 @@ def test_closed_article_shows_closed_and_refuses_posts(client):
     assert Comment.objects.count() == 0
 
 
+def test_closing_comments_refuses_the_very_next_post(client):
+    article = make_article()
+    assert _post(client, article, body="Before closing.").status_code == 302
+
+    article.comments_open = False
+    article.save()
+    response = _post(client, article, body="After closing.")
+
+    assert response.status_code == 403
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Before closing."]
+
+
 def test_filled_honeypot_stores_comment_as_spam(client):
     _post(client, make_article(), website="http://buy.example")
 
