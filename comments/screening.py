@@ -7,6 +7,7 @@ is deleted: spam is stored as spam, and editors can rescue it.
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ BUSY_IP_COUNT = 5
 MIN_HUMAN_SECONDS = 3
 SPAM_TERMS_KEY = "comments:spam-terms"
 SPAM_TERMS_TIMEOUT = 300
+LOCAL_TERMS_SECONDS = 5.0
+_local_terms: list = [0.0, None]  # [monotonic time kept, terms], this worker's
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -57,21 +60,28 @@ def content_hash(text: str) -> str:
 
 
 def spam_terms() -> list[tuple[str, str]]:
-    """The editors' (kind, term) lists, from the shared cache between changes.
+    """The editors' (kind, term) lists, kept between changes.
 
-    Every post reads them; editors change them rarely. A change deletes the
-    entry (forget_spam_terms); the timeout bounds the one race left, a post that
-    read the old lists just before a change and stores them just after.
+    Every post reads them; editors change them rarely. The shared cache holds
+    them until a change deletes the entry (forget_spam_terms); its timeout bounds
+    the one race left, a post that read the old lists just before a change and
+    stored them just after. Each worker also keeps them for a few seconds, so a
+    change reaches the other workers within LOCAL_TERMS_SECONDS.
     """
+    kept_at, terms = _local_terms
+    if terms is not None and time.monotonic() - kept_at < LOCAL_TERMS_SECONDS:
+        return terms
     terms = cache.get(SPAM_TERMS_KEY)
     if terms is None:
         terms = list(SpamTerm.objects.values_list("kind", "term"))
         cache.set(SPAM_TERMS_KEY, terms, timeout=SPAM_TERMS_TIMEOUT)
+    _local_terms[:] = [time.monotonic(), terms]
     return terms
 
 
 def forget_spam_terms(**kwargs: object) -> None:
-    """A SpamTerm was saved or deleted: read the lists afresh after the commit."""
+    """A SpamTerm was saved or deleted: read the lists afresh (after the commit)."""
+    _local_terms[:] = [0.0, None]
     transaction.on_commit(lambda: cache.delete(SPAM_TERMS_KEY))
 
 

@@ -83,3 +83,27 @@ def test_editors_term_change_applies_to_the_next_comment(
     assert second.status == CommentStatus.PENDING
     assert any("lottery" in reason for reason in second.spam_reasons)
     assert not any("casino" in reason for reason in second.spam_reasons)
+
+
+def test_term_change_made_by_another_worker_applies_within_seconds(
+    article, monkeypatch
+):
+    import time
+
+    from django.core.cache import cache
+
+    from comments import screening
+
+    _submit(article, body="Nothing to see.")  # this worker now keeps the lists
+    # Another worker adds a term: the database and the shared cache change, not
+    # this worker's copy.
+    SpamTerm.objects.create(term="casino", kind=SpamTermKind.BLOCKED)
+    cache.delete(screening.SPAM_TERMS_KEY)
+    soon = _submit(article, body="Best casino bonus here")
+
+    later = time.monotonic() + screening.LOCAL_TERMS_SECONDS
+    monkeypatch.setattr(screening.time, "monotonic", lambda: later)
+    after = _submit(article, body="Best casino bonus, again")
+
+    assert soon.status == CommentStatus.PENDING  # the old lists, for a moment
+    assert after.status == CommentStatus.SPAM
