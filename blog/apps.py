@@ -6,10 +6,11 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self) -> None:
-        # The site's own deploy checks live with the settings they check.
         from django.db.models.signals import post_delete, post_save
 
         from blog.freshness import articles_changed
+
+        # The site's own deploy checks live with the settings they check.
         from config import checks  # noqa: F401
 
         # Cached pages' workers keep article rows until one changes (freshness.py).
