@@ -258,6 +258,9 @@ def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
     """An anonymous reader's article page from the cache, or None to render it."""
     if not reader_without_state(request):
         return None
+    # CommonMiddleware, which this path runs before, is where Django checks the
+    # Host header against ALLOWED_HOSTS: a DisallowedHost here is the same 400.
+    request.get_host()
     slug = _article_slug(request.path_info)
     if slug is None:
         return None

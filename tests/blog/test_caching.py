@@ -339,3 +339,12 @@ def test_a_cache_of_its_own_in_each_process_never_keeps_rows(client, article, se
         client.get(article.get_absolute_url())
 
     assert sum('"blog_article"' in q["sql"] for q in queries) == 1
+
+
+@pytest.mark.django_db
+def test_cached_page_is_refused_to_a_host_not_allowed(client, article):
+    client.get(article.get_absolute_url())  # stored
+
+    response = client.get(article.get_absolute_url(), HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
