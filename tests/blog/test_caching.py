@@ -114,12 +114,21 @@ def test_cached_page_gives_each_reader_a_working_csrf_token(article):
 
 
 @pytest.mark.django_db
-def test_cached_page_carries_a_fresh_form_timestamp_per_request(article):
-    first = _form_fields(Client().get(article.get_absolute_url()).content.decode())
-    second = _form_fields(Client().get(article.get_absolute_url()).content.decode())
+def test_cached_page_carries_the_time_of_each_request(article, monkeypatch):
+    import time
 
-    assert first["ts"] and second["ts"] and first["ts"] != second["ts"]
-    assert first["csrfmiddlewaretoken"] != second["csrfmiddlewaretoken"]
+    from django.core import signing
+
+    from comments.forms import TIMESTAMP_SALT
+
+    start = time.time()
+    first = _form_fields(Client().get(article.get_absolute_url()).text)  # stored
+    monkeypatch.setattr(time, "time", lambda: start + 600)
+    later = _form_fields(Client().get(article.get_absolute_url()).text)
+
+    stamps = [signing.loads(f["ts"], salt=TIMESTAMP_SALT) for f in (first, later)]
+    assert abs(stamps[0] - start) <= 1 and abs(stamps[1] - (start + 600)) <= 1
+    assert first["csrfmiddlewaretoken"] != later["csrfmiddlewaretoken"]
 
 
 @pytest.mark.django_db
