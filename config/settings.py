@@ -113,6 +113,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Parameters sent apart from the query (psycopg 3), so the statements run on
+    # every request are prepared once per connection instead of parsed and
+    # planned each time. Off behind PgBouncer in transaction pooling mode.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
+    )
     # A reused connection is checked before a request's first query (an extra
     # round trip); the cached article page checks by querying instead.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
