@@ -61,10 +61,12 @@ def _fresh_cache(db: None) -> None:
 
     from blog.pagecache import forget_local_pages
     from comments.screening import forget_spam_terms
+    from moderation.notices import forget_notice_slots
 
     cache.clear()
     forget_local_pages()
     forget_spam_terms()
+    forget_notice_slots()
 
 
 @pytest.fixture
