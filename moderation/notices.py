@@ -64,7 +64,11 @@ def on_comment_submitted(sender: type, comment: Comment, **kwargs: object) -> No
     if now < _taken_until[NOTICE_LOCK_KEY] and now < _taken_until[FOLLOW_UP_KEY]:
         return
     if now >= _taken_until[NOTICE_LOCK_KEY] and _take_slot(NOTICE_LOCK_KEY, seconds):
-        send_editor_notice()
+        if not send_editor_notice():
+            # Nobody to tell yet (no editor with an address): the next arrival
+            # tries again rather than waiting out an interval.
+            cache.delete(NOTICE_LOCK_KEY)
+            _taken_until[NOTICE_LOCK_KEY] = 0.0
         return
     if not follow_up_notice.get_backend().supports_defer:
         _taken_until[FOLLOW_UP_KEY] = float("inf")  # never: see forget_notice_slots

@@ -123,3 +123,14 @@ def test_worker_that_knows_the_slot_is_taken_asks_the_cache_nothing():
 
     # The test cache is the database cache: its queries would show here.
     assert not [q for q in queries if "django_cache" in q["sql"]]
+
+
+def test_comments_before_any_editor_exists_do_not_spend_the_notice(mailoutbox):
+    article = make_article()
+    submit_comment(article=article, source=CommentSource.WEB, body="Nobody reads.")
+
+    make_editor(email="ed@example.org")
+    submit_comment(article=article, source=CommentSource.WEB, body="Now someone.")
+
+    assert len(mailoutbox) == 1
+    assert "2 comments" in mailoutbox[0].subject
