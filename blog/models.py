@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,9 +45,8 @@ def _brief_sql(vendor_quote: Callable[[str], str]) -> str:
     return f"SELECT {columns} FROM {table} WHERE {slug} = %s"  # noqa: S608
 
 
-def is_published(values: dict) -> bool:
-    """For a row read by brief_row: a publication date that has come."""
-    published_at = values["published_at"]
+def is_published(published_at: datetime | None) -> bool:
+    """The public may see an article: a publication date that has come."""
     return published_at is not None and published_at <= timezone.now()
 
 
@@ -96,7 +95,7 @@ class ArticleQuerySet(models.QuerySet):
         """The published article with this slug, BRIEF_FIELDS loaded (the rest on
         access), from this worker's copy while no article changed (freshness.py)."""
         values = kept_row(slug, self.brief_row)
-        if values is None or not is_published(values):
+        if values is None or not is_published(values["published_at"]):
             return None
         return self.model.from_db(self.db, tuple(values), tuple(values.values()))
 
@@ -165,4 +164,4 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.published_at is not None and self.published_at <= timezone.now()
+        return is_published(self.published_at)

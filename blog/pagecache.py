@@ -268,7 +268,7 @@ def serve_cached_page(request: HttpRequest) -> HttpResponse | None:
         article = kept_row(slug, Article.objects.brief_row)
     except DatabaseError:
         return None  # the view meets it again and answers with the 503 page
-    if article is None or not is_published(article):
+    if article is None or not is_published(article["published_at"]):
         return None  # the view answers 404
     version = PageVersion.for_request(request, PageState.from_values(article))
     if not_modified(request, version):

@@ -1,5 +1,7 @@
 """Comments and the emails they came from."""
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import connections, models
@@ -23,6 +25,25 @@ class CommentStatus(models.TextChoices):
 class CommentSource(models.TextChoices):
     WEB = "web", "Web form"
     EMAIL = "email", "Email"
+
+
+@functools.cache
+def _lookalikes_sql(quote: Callable[[str], str]) -> str:
+    """recent_lookalikes' query, built once per database from the model's names."""
+    meta = Comment._meta
+    table = quote(meta.db_table)
+    hash_col, ip_col, when = (
+        quote(meta.get_field(name).column)
+        for name in ("content_hash", "ip_address", "submitted_at")
+    )
+
+    def count(column: str, alias: str) -> str:
+        return (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s"  # noqa: S608 (names from the model; values are parameters)
+            f" AND {when} >= %s LIMIT %s) AS {alias})"
+        )
+
+    return f"SELECT {count(hash_col, 'dup')}, {count(ip_col, 'busy')}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -91,21 +112,8 @@ class CommentQuerySet(models.QuerySet):
         busy address first. Raw, because the ORM can't put two subqueries in one
         SELECT with no table, and this runs on every post.
         """
-        connection = connections[self.db]
-        ops = connection.ops
-        table = ops.quote_name(self.model._meta.db_table)
-        hash_col, ip_col, when = (
-            ops.quote_name(self.model._meta.get_field(name).column)
-            for name in ("content_hash", "ip_address", "submitted_at")
-        )
-
-        def count(column: str, alias: str) -> str:
-            return (
-                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s"  # noqa: S608 (names from the model; values are parameters)
-                f" AND {when} >= %s LIMIT %s) AS {alias})"
-            )
-
-        sql = f"SELECT {count(hash_col, 'dup')}, {count(ip_col, 'busy')}"
+        ops = connections[self.db].ops
+        sql = _lookalikes_sql(ops.quote_name)
         params = [
             content_hash,
             ops.adapt_datetimefield_value(hash_since),

@@ -106,28 +106,15 @@ def test_change_page_buttons_publish_and_edit_goes_through_transition(editor_cli
     comment = make_comment(body="A comment with a tpyo.")
     url = f"{QUEUE}{comment.pk}/change/"
 
-    editor_client.post(
-        url,
-        {
-            "article": comment.article_id,
-            "edited_body": "A comment with a typo fixed.",
-            "author_name": "Anonymous",
-            "decisions-TOTAL_FORMS": 0,
-            "decisions-INITIAL_FORMS": 0,
-            "_continue": "1",
-        },
-    )
-    editor_client.post(
-        url,
-        {
-            "article": comment.article_id,
-            "edited_body": "A comment with a typo fixed.",
-            "author_name": "Anonymous",
-            "decisions-TOTAL_FORMS": 0,
-            "decisions-INITIAL_FORMS": 0,
-            "_publish": "1",
-        },
-    )
+    form = {
+        "article": comment.article_id,
+        "edited_body": "A comment with a typo fixed.",
+        "author_name": "Anonymous",
+        "decisions-TOTAL_FORMS": 0,
+        "decisions-INITIAL_FORMS": 0,
+    }
+    editor_client.post(url, {**form, "_continue": "1"})
+    editor_client.post(url, {**form, "_publish": "1"})
 
     comment.refresh_from_db()
     assert comment.body == "A comment with a tpyo."
