@@ -9,6 +9,7 @@ from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
 from comments.screening import Signals, content_hash, screen
 from comments.signals import comment_submitted
+from config import db
 
 NO_SIGNALS = Signals()
 logger = logging.getLogger("sourcehat.comments")
@@ -36,6 +37,7 @@ def submit_comment(
 
     One statement writes: the INSERT is its own transaction from the form, and
     joins the caller's from the email pipeline. Screening only reads, before it.
+    The INSERT's SQL is built once (config/db.insert), not compiled per post.
     """
     if article is not None and not article.comments_open:
         raise CommentsClosed(article.slug)
@@ -47,21 +49,23 @@ def submit_comment(
         digest=digest,
         signals=signals,
     )
-    comment = Comment.objects.create(
-        article=article,
-        source=source,
-        author_name=author_name or "Anonymous",
-        author_email=author_email,
-        body=body,
-        trimmed_text=trimmed_text,
-        status=CommentStatus.SPAM if verdict.is_spam else CommentStatus.PENDING,
-        spam_score=verdict.score,
-        spam_reasons=verdict.reasons,
-        notify_on_publish=notify_on_publish and bool(author_email),
-        ip_address=ip_address,
-        user_agent=user_agent[:300],
-        content_hash=digest,
-        inbound_email=inbound_email,
+    comment = db.insert(
+        Comment(
+            article=article,
+            source=source,
+            author_name=author_name or "Anonymous",
+            author_email=author_email,
+            body=body,
+            trimmed_text=trimmed_text,
+            status=CommentStatus.SPAM if verdict.is_spam else CommentStatus.PENDING,
+            spam_score=verdict.score,
+            spam_reasons=verdict.reasons,
+            notify_on_publish=notify_on_publish and bool(author_email),
+            ip_address=ip_address,
+            user_agent=user_agent[:300],
+            content_hash=digest,
+            inbound_email=inbound_email,
+        )
     )
     logger.info(
         "comment submitted id=%s source=%s article=%s status=%s score=%s",

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,7 +55,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     messages.success(request, THANKS)
-    return redirect(article.get_absolute_url() + "#comments")
+    # Not redirect(): given a URL, it first tries it as a view name to reverse.
+    return HttpResponseRedirect(article.get_absolute_url() + "#comments")
 
 
 @require_GET
