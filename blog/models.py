@@ -34,15 +34,17 @@ def _brief_names() -> tuple[str, ...]:
 
 
 @functools.cache
-def _brief_sql(vendor_quote: Callable[[str], str]) -> str:
+def _brief_sql(vendor_quote: Callable[[str], str], extra: str = "") -> str:
     meta = Article._meta
     columns = ", ".join(
         vendor_quote(meta.get_field(name).column) for name in _brief_names()
     )
     table = vendor_quote(meta.db_table)
     slug = vendor_quote(meta.get_field("slug").column)
-    # Names from the model, the slug as a parameter: nothing from the request.
-    return f"SELECT {columns} FROM {table} WHERE {slug} = %s"  # noqa: S608
+    # Names from the model (and the caller's own SQL in extra), the slug and
+    # every value as parameters: nothing from the request.
+    extra = f", {extra}" if extra else ""
+    return f"SELECT {columns}{extra} FROM {table} WHERE {slug} = %s"  # noqa: S608
 
 
 def is_published(published_at: datetime | None) -> bool:
@@ -52,8 +54,10 @@ def is_published(published_at: datetime | None) -> bool:
 
 def _brief(alias: str, slug: str) -> dict | None:
     row = db.read(alias, lambda connection: _fetch_one(connection, slug))
-    if row is None:
-        return None
+    return None if row is None else _brief_values(row)
+
+
+def _brief_values(row: tuple) -> dict:
     values = dict(zip(_brief_names(), row, strict=True))
     # A raw cursor skips the ORM's conversions: SQLite gives naive UTC datetimes
     # (USE_TZ) and 0/1 for booleans.
@@ -97,6 +101,39 @@ class ArticleQuerySet(models.QuerySet):
         values = kept_row(slug, self.brief_row)
         if values is None or not is_published(values["published_at"]):
             return None
+        return self._from_brief(values)
+
+    def brief_with(
+        self,
+        slug: str,
+        extra: Callable[[Callable[[str], str]], str],
+        params: list,
+    ) -> "tuple[Article | None, tuple | None]":
+        """The published article with this slug as brief() gives it, read fresh,
+        and the values of the caller's own expressions, in the same SELECT.
+
+        extra(quote_name) returns "expression, ..." (built once per database:
+        it must depend on nothing else); params are its values. For a posted
+        comment, whose screening query would be a round trip of its own. The
+        expressions' values are None when there is no such article.
+        """
+
+        def run(connection: BaseDatabaseWrapper) -> tuple | None:
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(_brief_sql(quote, extra(quote)), [*params, slug])
+                return cursor.fetchone()
+
+        row = db.read(self.db, run)
+        if row is None:
+            return None, None
+        width = len(_brief_names())
+        values = _brief_values(row[:width])
+        if not is_published(values["published_at"]):
+            return None, row[width:]
+        return self._from_brief(values), row[width:]
+
+    def _from_brief(self, values: dict) -> "Article":
         return self.model.from_db(self.db, tuple(values), tuple(values.values()))
 
     def newest_first(self) -> "ArticleQuerySet":

@@ -32,12 +32,14 @@ def submit_comment(
     inbound_email: InboundEmail | None = None,
     trimmed_text: str = "",
     signals: Signals = NO_SIGNALS,
+    lookalikes: tuple[bool, int] | None = None,
 ) -> Comment:
     """Screen a comment and store it as pending (or spam, over the threshold).
 
     One statement writes: the INSERT is its own transaction from the form, and
     joins the caller's from the email pipeline. Screening only reads, before it.
     The INSERT's SQL is built once (config/db.insert), not compiled per post.
+    lookalikes: see screening.screen.
     """
     if article is not None and not article.comments_open:
         raise CommentsClosed(article.slug)
@@ -48,6 +50,7 @@ def submit_comment(
         ip_address=ip_address,
         digest=digest,
         signals=signals,
+        lookalikes=lookalikes,
     )
     comment = db.insert(
         Comment(

@@ -28,8 +28,9 @@ class CommentSource(models.TextChoices):
 
 
 @functools.cache
-def _lookalikes_sql(quote: Callable[[str], str]) -> str:
-    """recent_lookalikes' query, built once per database from the model's names."""
+def _lookalike_columns(quote: Callable[[str], str]) -> str:
+    """The two counts of recent_lookalikes, built once per database from the
+    model's names."""
     meta = Comment._meta
     table = quote(meta.db_table)
     hash_col, ip_col, when = (
@@ -43,7 +44,11 @@ def _lookalikes_sql(quote: Callable[[str], str]) -> str:
             f" AND {when} >= %s LIMIT %s) AS {alias})"
         )
 
-    return f"SELECT {count(hash_col, 'dup')}, {count(ip_col, 'busy')}"
+    return f"{count(hash_col, 'dup')}, {count(ip_col, 'busy')}"
+
+
+def _lookalikes_sql(quote: Callable[[str], str]) -> str:
+    return f"SELECT {_lookalike_columns(quote)}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -112,9 +117,57 @@ class CommentQuerySet(models.QuerySet):
         busy address first. Raw, because the ORM can't put two subqueries in one
         SELECT with no table, and this runs on every post.
         """
+        params = self._lookalike_params(
+            content_hash, hash_since, ip_address, ip_since, ip_limit
+        )
+
+        def run(connection: BaseDatabaseWrapper) -> tuple[int, int]:
+            with connection.cursor() as cursor:
+                cursor.execute(_lookalikes_sql(connection.ops.quote_name), params)
+                return cursor.fetchone()
+
+        # The first query of a post: its own connection health check (config/db.py).
+        duplicates, recent = db.read(self.db, run)
+        return duplicates > 0, recent
+
+    def posted_to(
+        self,
+        slug: str,
+        *,
+        content_hash: str,
+        hash_since: datetime,
+        ip_address: str | None,
+        ip_since: datetime,
+        ip_limit: int,
+    ) -> tuple[Article | None, tuple[bool, int] | None]:
+        """The published article a comment is posted to (as Article.objects.brief
+        gives it, read fresh) and recent_lookalikes, in one round trip.
+
+        The form's post needs both; asked apart they were two (the article's
+        freshness check in the shared cache, then the screening query). The
+        lookalikes are None when there is no such article.
+        """
+        params = self._lookalike_params(
+            content_hash, hash_since, ip_address, ip_since, ip_limit
+        )
+        article, counts = Article.objects.using(self.db).brief_with(
+            slug, _lookalike_columns, params
+        )
+        if counts is None:
+            return article, None
+        duplicates, recent = counts
+        return article, (duplicates > 0, recent)
+
+    def _lookalike_params(
+        self,
+        content_hash: str,
+        hash_since: datetime,
+        ip_address: str | None,
+        ip_since: datetime,
+        ip_limit: int,
+    ) -> list:
         ops = connections[self.db].ops
-        sql = _lookalikes_sql(ops.quote_name)
-        params = [
+        return [
             content_hash,
             ops.adapt_datetimefield_value(hash_since),
             1,
@@ -122,15 +175,6 @@ class CommentQuerySet(models.QuerySet):
             ops.adapt_datetimefield_value(ip_since),
             ip_limit,
         ]
-
-        def run(connection: BaseDatabaseWrapper) -> tuple[int, int]:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone()
-
-        # The first query of a post: its own connection health check (config/db.py).
-        duplicates, recent = db.read(self.db, run)
-        return duplicates > 0, recent
 
 
 class Comment(models.Model):

@@ -95,6 +95,20 @@ def _matching_terms(text: str) -> dict[str, list[str]]:
     return found
 
 
+def lookalike_terms(*, digest: str, ip_address: str | None) -> dict:
+    """What the duplicate and busy-IP rules look for, as of now: the arguments of
+    Comment.objects.recent_lookalikes (and of posted_to, which asks it together
+    with the article a form's comment is posted to)."""
+    now = timezone.now()
+    return {
+        "content_hash": digest,
+        "hash_since": now - DUPLICATE_WINDOW,
+        "ip_address": ip_address,
+        "ip_since": now - BUSY_IP_WINDOW,
+        "ip_limit": BUSY_IP_COUNT,
+    }
+
+
 def screen(
     *,
     text: str,
@@ -102,8 +116,13 @@ def screen(
     ip_address: str | None,
     digest: str,
     signals: Signals,
+    lookalikes: tuple[bool, int] | None = None,
 ) -> Verdict:
-    """Score a new comment against the rules."""
+    """Score a new comment against the rules.
+
+    lookalikes: recent_lookalikes' answer for lookalike_terms(digest, ip_address),
+    when the caller has it already; else it is asked here.
+    """
     verdict = Verdict()
     if signals.honeypot_filled:
         verdict.add(HARD, "A hidden field only robots see was filled in.")
@@ -125,14 +144,11 @@ def screen(
         verdict.add(
             SOFT, f"Sent {signals.seconds_to_submit:.1f} s after the page loaded."
         )
-    now = timezone.now()
-    duplicate, recent = Comment.objects.recent_lookalikes(
-        content_hash=digest,
-        hash_since=now - DUPLICATE_WINDOW,
-        ip_address=ip_address,
-        ip_since=now - BUSY_IP_WINDOW,
-        ip_limit=BUSY_IP_COUNT,
-    )
+    if lookalikes is None:
+        lookalikes = Comment.objects.recent_lookalikes(
+            **lookalike_terms(digest=digest, ip_address=ip_address)
+        )
+    duplicate, recent = lookalikes
     if duplicate:
         verdict.add(6, "Same text as a comment from the last 7 days.")
     if recent >= BUSY_IP_COUNT:

@@ -13,7 +13,7 @@ from comments.intake import submit_comment
 from comments.models import Comment, CommentSource
 from comments.pages import page_of_comment
 from comments.ratelimit import over_limit
-from comments.screening import Signals
+from comments.screening import Signals, content_hash, lookalike_terms
 
 THANKS = (
     "Thanks — your comment is waiting for an editor. The best ones are published here."
@@ -22,14 +22,22 @@ THANKS = (
 
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
-    article = Article.objects.brief(slug)
+    form = CommentForm(request.POST)
+    ip = client_ip(request)
+    lookalikes = None
+    if form.is_valid():
+        # The article, read fresh, and the screening's query in one round trip.
+        digest = content_hash(form.cleaned_data["body"])
+        article, lookalikes = Comment.objects.posted_to(
+            slug, **lookalike_terms(digest=digest, ip_address=ip)
+        )
+    else:
+        article = Article.objects.brief(slug)
     if article is None:
         raise Http404("No such article.")
-    form = CommentForm(request.POST)
     context = {"article": article, "form": form}
     if not article.comments_open:
         return render(request, "comments/comment_form.html", context, status=403)
-    ip = client_ip(request)
     if over_limit("comment", ip or "unknown", settings.COMMENT_RATE_LIMIT):
         return render(
             request,
@@ -37,7 +45,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             {**context, "rate_limited": True},
             status=429,
         )
-    if not form.is_valid():
+    if form.errors:
         return render(request, "comments/comment_form.html", context, status=400)
     data = form.cleaned_data
     submit_comment(
@@ -53,6 +61,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             honeypot_filled=form.honeypot_filled,
             seconds_to_submit=form.seconds_to_submit,
         ),
+        lookalikes=lookalikes,
     )
     messages.success(request, THANKS)
     # Not redirect(): given a URL, it first tries it as a view name to reverse.

@@ -1,7 +1,10 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.utils import timezone
 
 from comments.forms import TIMESTAMP_SALT, signed_timestamp
 from comments.models import Comment, CommentStatus
@@ -113,6 +116,47 @@ def test_closing_comments_refuses_the_very_next_post(client):
 
     assert response.status_code == 403
     assert list(Comment.objects.values_list("body", flat=True)) == ["Before closing."]
+
+
+def test_a_post_reads_the_article_afresh_not_the_workers_copy(client):
+    """Closed by a write no worker was told of (no generation move: another
+    tool, psql): the page may show the form for up to ROW_SECONDS, but a post
+    reads the row itself, and is refused at once."""
+    article = make_article()
+    client.get(article.get_absolute_url())  # this worker keeps the article's row
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE blog_article SET comments_open = %s WHERE id = %s",
+            [False, article.pk],
+        )
+
+    response = _post(client, article, body="Sent after the quiet close.")
+
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid form", "form error"])
+@pytest.mark.parametrize(
+    "published_at",
+    [None, timezone.now() + timedelta(days=1)],
+    ids=["draft", "scheduled"],
+)
+def test_posting_to_an_unpublished_article_is_not_found(client, valid, published_at):
+    article = make_article(published_at=published_at)
+
+    response = _post(client, article, body="A reply." if valid else "")
+
+    assert response.status_code == 404
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ["A reply.", ""], ids=["valid form", "form error"])
+def test_posting_to_no_such_article_is_not_found(client, body):
+    response = client.post("/articles/no-such-thing/comment/", {"body": body})
+
+    assert response.status_code == 404
+    assert Comment.objects.count() == 0
 
 
 def test_filled_honeypot_stores_comment_as_spam(client):

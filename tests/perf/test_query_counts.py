@@ -148,8 +148,8 @@ def test_posting_costs_the_same_queries_for_the_1st_and_50th_comment():
     fiftieth = _post_queries(client, article, 50)
 
     assert first == fiftieth
-    # The duplicate and busy-address checks (one query) and the insert; the
-    # article's row is the worker's own copy while no article changed.
+    # The article's row with the duplicate and busy-address checks (one query),
+    # and the insert.
     assert fiftieth[1] == 2
 
 
