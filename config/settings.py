@@ -113,11 +113,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    # Parameters sent apart from the query (psycopg 3), so the statements run on
-    # every request are prepared once per connection instead of parsed and
-    # planned each time. Off behind PgBouncer in transaction pooling mode.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DATABASE_SERVER_SIDE_BINDING", default=True
+    # Parameters sent apart from the query (psycopg 3), and a statement run a
+    # fifth time on a connection prepared there, so the queries every request
+    # runs are parsed and planned once per connection instead of each time
+    # (Django leaves prepare_threshold off; binding alone prepares nothing).
+    # Both off behind PgBouncer in transaction pooling mode.
+    server_side = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=server_side,
+        prepare_threshold=5 if server_side else None,
     )
     # A reused connection is checked before a request's first query (an extra
     # round trip); the cached article page checks by querying instead.

@@ -187,3 +187,30 @@ def test_admin_queue_opens_on_the_oldest_pending_comment(editor_client, monkeypa
 
     assert "Queued number 000" in html and "Queued number 059" not in html
     assert 'name="_selected_action"' in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_posting_statements_are_prepared_once_per_connection():
+    """After a few posts the connection holds the posting path's statements
+    prepared, so PostgreSQL no longer parses and plans them on every post."""
+    article = make_article()
+    client = Client()
+    for n in range(7):
+        page = client.get(article.get_absolute_url()).content.decode()
+        fields = dict(
+            re.findall(r'name="(csrfmiddlewaretoken|ts)" value="([^"]*)"', page)
+        )
+        fields.update(body=f"Prepared comment {n}.")
+        response = client.post(
+            f"/articles/{article.slug}/comment/", fields, REMOTE_ADDR=f"10.1.0.{n}"
+        )
+        assert response.status_code == 302
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(
+        s.startswith("INSERT INTO") and "comments_comment" in s for s in prepared
+    )
+    assert any("content_hash" in s and "blog_article" in s for s in prepared)
