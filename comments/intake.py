@@ -6,8 +6,9 @@ from functools import partial
 from django.db import transaction
 
 from blog.models import Article
+from comments.forms import CommentForm
 from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
-from comments.screening import Signals, content_hash, screen
+from comments.screening import Signals, content_hash, lookalike_terms, screen
 from comments.signals import comment_submitted
 from config import db
 
@@ -17,6 +18,23 @@ logger = logging.getLogger("sourcehat.comments")
 
 class CommentsClosed(Exception):
     """The article does not take comments."""
+
+
+def article_posted_to(
+    slug: str, form: CommentForm, ip_address: str | None
+) -> tuple[Article | None, tuple[bool, int] | None]:
+    """The published article a form's comment is posted to, and, when the form
+    is valid, the screening's lookalikes (screening.screen), in one query.
+
+    The article is read fresh then, not from the worker's kept row: a post
+    must not go to an article that an unannounced write has just closed.
+    """
+    if not form.is_valid():
+        return Article.objects.brief(slug), None
+    terms = lookalike_terms(
+        digest=content_hash(form.cleaned_data["body"]), ip_address=ip_address
+    )
+    return Comment.objects.posted_to(slug, **terms)
 
 
 def submit_comment(

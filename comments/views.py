@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from blog.models import Article
 from comments.clientip import client_ip
 from comments.forms import CommentForm
-from comments.intake import submit_comment
+from comments.intake import article_posted_to, submit_comment
 from comments.models import Comment, CommentSource
 from comments.pages import page_of_comment
 from comments.ratelimit import over_limit
-from comments.screening import Signals, content_hash, lookalike_terms
+from comments.screening import Signals
 
 THANKS = (
     "Thanks — your comment is waiting for an editor. The best ones are published here."
@@ -24,15 +24,7 @@ THANKS = (
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST)
     ip = client_ip(request)
-    lookalikes = None
-    if form.is_valid():
-        # The article, read fresh, and the screening's query in one round trip.
-        digest = content_hash(form.cleaned_data["body"])
-        article, lookalikes = Comment.objects.posted_to(
-            slug, **lookalike_terms(digest=digest, ip_address=ip)
-        )
-    else:
-        article = Article.objects.brief(slug)
+    article, lookalikes = article_posted_to(slug, form, ip)
     if article is None:
         raise Http404("No such article.")
     context = {"article": article, "form": form}

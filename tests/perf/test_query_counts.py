@@ -210,6 +210,9 @@ def test_posting_statements_are_prepared_once_per_connection():
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
+        # Planned for each post's own values all the same (settings.py).
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
     assert any(
         s.startswith("INSERT INTO") and "comments_comment" in s for s in prepared
     )

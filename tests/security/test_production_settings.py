@@ -195,3 +195,42 @@ def test_pages_forbid_inline_script_and_framing(client, article, path):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def database_options(**extra: str) -> dict:
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=production_env(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DATABASE_URL="postgres://blog@db.example.org:5432/blog",
+            **extra,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_prepares_statements_but_plans_each_call():
+    options = database_options()
+
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    assert options["options"] == "-c plan_cache_mode=force_custom_plan"
+
+
+def test_behind_pgbouncer_nothing_is_prepared_and_no_startup_option_is_sent():
+    # Transaction pooling can't keep prepared statements, and PgBouncer refuses
+    # an "options" startup parameter it was not told to ignore.
+    options = database_options(DATABASE_SERVER_SIDE_BINDING="0")
+
+    assert options["server_side_binding"] is False
+    assert options["prepare_threshold"] is None
+    assert "options" not in options
