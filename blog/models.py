@@ -33,7 +33,7 @@ def _brief_names() -> tuple[str, ...]:
     return tuple(f.attname for f in fields if f.attname in BRIEF_FIELDS)
 
 
-@functools.cache
+@db.per_vendor
 def _brief_sql(vendor_quote: Callable[[str], str], extra: str = "") -> str:
     meta = Article._meta
     columns = ", ".join(
@@ -70,7 +70,7 @@ def _brief_values(row: tuple) -> dict:
 
 def _fetch_one(connection: BaseDatabaseWrapper, slug: str) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute(_brief_sql(connection.ops.quote_name), [slug])
+        cursor.execute(_brief_sql(connection), [slug])
         return cursor.fetchone()
 
 
@@ -106,22 +106,22 @@ class ArticleQuerySet(models.QuerySet):
     def brief_with(
         self,
         slug: str,
-        extra: Callable[[Callable[[str], str]], str],
+        extra: Callable[[BaseDatabaseWrapper], str],
         params: list,
     ) -> "tuple[Article | None, tuple | None]":
         """The published article with this slug as brief() gives it, read fresh,
         and the values of the caller's own expressions, in the same SELECT.
 
-        extra(quote_name) returns "expression, ..." (built once per database:
-        it must depend on nothing else); params are its values. For a posted
+        extra(connection) returns "expression, ..." (built once per database:
+        db.per_vendor); params are its values. For a posted
         comment, whose screening query would be a round trip of its own. The
         expressions' values are None when there is no such article.
         """
 
         def run(connection: BaseDatabaseWrapper) -> tuple | None:
-            quote = connection.ops.quote_name
+            sql = _brief_sql(connection, extra(connection))
             with connection.cursor() as cursor:
-                cursor.execute(_brief_sql(quote, extra(quote)), [*params, slug])
+                cursor.execute(sql, [*params, slug])
                 return cursor.fetchone()
 
         row = db.read(self.db, run)

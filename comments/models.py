@@ -1,6 +1,5 @@
 """Comments and the emails they came from."""
 
-import functools
 from collections.abc import Callable
 from datetime import datetime
 
@@ -27,7 +26,7 @@ class CommentSource(models.TextChoices):
     EMAIL = "email", "Email"
 
 
-@functools.cache
+@db.per_vendor
 def _lookalike_columns(quote: Callable[[str], str]) -> str:
     """The two counts of recent_lookalikes, built once per database from the
     model's names."""
@@ -47,8 +46,8 @@ def _lookalike_columns(quote: Callable[[str], str]) -> str:
     return f"{count(hash_col, 'dup')}, {count(ip_col, 'busy')}"
 
 
-def _lookalikes_sql(quote: Callable[[str], str]) -> str:
-    return f"SELECT {_lookalike_columns(quote)}"
+def _lookalikes_sql(connection: BaseDatabaseWrapper) -> str:
+    return f"SELECT {_lookalike_columns(connection)}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -123,7 +122,7 @@ class CommentQuerySet(models.QuerySet):
 
         def run(connection: BaseDatabaseWrapper) -> tuple[int, int]:
             with connection.cursor() as cursor:
-                cursor.execute(_lookalikes_sql(connection.ops.quote_name), params)
+                cursor.execute(_lookalikes_sql(connection), params)
                 return cursor.fetchone()
 
         # The first query of a post: its own connection health check (config/db.py).

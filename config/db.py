@@ -17,6 +17,7 @@ from django.db.models import Field, Model
 from django.db.models.signals import post_save, pre_save
 
 T = TypeVar("T")
+S = TypeVar("S")
 M = TypeVar("M", bound=Model)
 
 
@@ -40,11 +41,33 @@ def read(alias: str, run: Callable[[BaseDatabaseWrapper], T]) -> T:
         return run(connection)
 
 
-@functools.cache
+def per_vendor(build: Callable[..., S]) -> Callable[..., S]:
+    """build(quote_name, *args), made once per kind of database and args, then
+    kept: for SQL built from a model's names, on the hot paths.
+
+    Called with a connection: connection_sql(connection, *args). Keyed by the
+    connection's vendor, not the connection, which is one per thread (a
+    threaded server such as runserver makes a new one for every request).
+    """
+    built: dict[tuple, S] = {}
+
+    @functools.wraps(build)
+    def get(connection: BaseDatabaseWrapper, *args: object) -> S:
+        key = (connection.vendor, *args)
+        try:
+            return built[key]
+        except KeyError:
+            value = built[key] = build(connection.ops.quote_name, *args)
+            return value
+
+    return get
+
+
+@per_vendor
 def _insert_statement(
-    model: type[Model], vendor: str, quote: Callable[[str], str], returning: bool
+    quote: Callable[[str], str], model: type[Model], returning: bool
 ) -> tuple[str, tuple[Field, ...]]:
-    """INSERT for every column but the generated primary key, built once."""
+    """INSERT for every column but the generated primary key."""
     meta = model._meta
     fields = tuple(
         f
@@ -76,9 +99,7 @@ def insert(obj: M, using: str | None = None) -> M:
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
     returning = connection.features.can_return_columns_from_insert
-    sql, fields = _insert_statement(
-        model, connection.vendor, connection.ops.quote_name, returning
-    )
+    sql, fields = _insert_statement(connection, model, returning)
     if pre_save.has_listeners(model):
         pre_save.send(
             sender=model, instance=obj, raw=False, using=using, update_fields=None

@@ -1,9 +1,10 @@
-"""config.db.insert: a new comment stored as save() would store it."""
+"""config.db: insert() stores a new row as save() would; per_vendor builds SQL once."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models.signals import post_save, pre_save
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
@@ -100,3 +101,29 @@ def test_a_failed_insert_spoils_the_transaction_it_is_in(article):
         with pytest.raises(TransactionManagementError):
             Comment.objects.count()
     assert Comment.objects.count() == 0
+
+
+def test_sql_is_built_once_per_kind_of_database_not_per_connection():
+    """A threaded server opens a connection per thread (runserver: per request);
+    keeping SQL per connection kept every one of them alive."""
+    built = []
+
+    @db.per_vendor
+    def statement(quote, table):
+        built.append(table)
+        return f"SELECT 1 FROM {quote(table)}"
+
+    results = []
+
+    def in_a_thread():
+        results.append(statement(connections["default"], "blog_article"))
+        connections.close_all()
+
+    for _ in range(3):
+        worker = threading.Thread(target=in_a_thread)
+        worker.start()
+        worker.join()
+    results.append(statement(connection, "blog_article"))
+
+    assert built == ["blog_article"]
+    assert len(set(results)) == 1 and "blog_article" in results[0]
