@@ -99,26 +99,17 @@ class CommentQuerySet(models.QuerySet):
             match |= Q(ip_address=ip_address)
         return self.filter(match)
 
-    def recent_lookalikes(
-        self,
-        *,
-        content_hash: str,
-        hash_since: datetime,
-        ip_address: str | None,
-        ip_since: datetime,
-        ip_limit: int,
-    ) -> tuple[bool, int]:
+    def recent_lookalikes(self, **terms: object) -> tuple[bool, int]:
         """(a comment with this text since hash_since, comments from this IP
         since ip_since, counted up to ip_limit), for the spam rules, in one query.
+        terms: see _lookalike_params (screening.lookalike_terms makes them).
 
         Each part is an index range (comment_dup_idx, comment_ip_idx) with a
         LIMIT, and no ORDER BY: the default order would sort every comment from a
         busy address first. Raw, because the ORM can't put two subqueries in one
         SELECT with no table, and this runs on every post.
         """
-        params = self._lookalike_params(
-            content_hash, hash_since, ip_address, ip_since, ip_limit
-        )
+        params = self._lookalike_params(**terms)
 
         def run(connection: BaseDatabaseWrapper) -> tuple[int, int]:
             with connection.cursor() as cursor:
@@ -130,14 +121,7 @@ class CommentQuerySet(models.QuerySet):
         return duplicates > 0, recent
 
     def posted_to(
-        self,
-        slug: str,
-        *,
-        content_hash: str,
-        hash_since: datetime,
-        ip_address: str | None,
-        ip_since: datetime,
-        ip_limit: int,
+        self, slug: str, **terms: object
     ) -> tuple[Article | None, tuple[bool, int] | None]:
         """The published article a comment is posted to (as Article.objects.brief
         gives it, read fresh) and recent_lookalikes, in one round trip.
@@ -146,9 +130,7 @@ class CommentQuerySet(models.QuerySet):
         freshness check in the shared cache, then the screening query). The
         lookalikes are None when there is no such article.
         """
-        params = self._lookalike_params(
-            content_hash, hash_since, ip_address, ip_since, ip_limit
-        )
+        params = self._lookalike_params(**terms)
         article, counts = Article.objects.using(self.db).brief_with(
             slug, _lookalike_columns, params
         )
@@ -159,6 +141,7 @@ class CommentQuerySet(models.QuerySet):
 
     def _lookalike_params(
         self,
+        *,
         content_hash: str,
         hash_since: datetime,
         ip_address: str | None,
