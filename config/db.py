@@ -90,11 +90,12 @@ def insert(obj: M, using: str | None = None) -> M:
     rest of storing the comment. The values go through each field's pre_save()
     and get_db_prep_save(), as in save(); the model's pre_save and post_save
     signals are sent when anything listens. Only for a model whose primary key
-    is an AutoField the database fills in, with no multi-table inheritance.
+    is an AutoField the database fills in: not a proxy, no multi-table
+    inheritance.
     """
     model = type(obj)
     meta = model._meta
-    if meta.parents or meta.auto_field is None or obj.pk is not None:
+    if meta.parents or meta.proxy or meta.auto_field is None or obj.pk is not None:
         raise ValueError(f"insert() can't store {meta.label} {obj.pk!r}.")
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
