@@ -1,7 +1,7 @@
 """Articles: the posts readers comment on."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from django.db import models
@@ -68,9 +68,11 @@ def _brief_values(row: tuple) -> dict:
     return values
 
 
-def _fetch_one(connection: BaseDatabaseWrapper, slug: str) -> tuple | None:
+def _fetch_one(
+    connection: BaseDatabaseWrapper, slug: str, extra: str = "", params: Sequence = ()
+) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute(_brief_sql(connection), [slug])
+        cursor.execute(_brief_sql(connection, extra), [*params, slug])
         return cursor.fetchone()
 
 
@@ -117,14 +119,10 @@ class ArticleQuerySet(models.QuerySet):
         comment, whose screening query would be a round trip of its own. The
         expressions' values are None when there is no such article.
         """
-
-        def run(connection: BaseDatabaseWrapper) -> tuple | None:
-            sql = _brief_sql(connection, extra(connection))
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*params, slug])
-                return cursor.fetchone()
-
-        row = db.read(self.db, run)
+        row = db.read(
+            self.db,
+            lambda connection: _fetch_one(connection, slug, extra(connection), params),
+        )
         if row is None:
             return None, None
         width = len(_brief_names())
