@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 from django.db import connection
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from comments.forms import TIMESTAMP_SALT, signed_timestamp
@@ -36,6 +37,23 @@ def test_valid_post_redirects_with_thanks_and_stays_hidden(client):
     assert "Spot on about weights." not in page
     comment = Comment.objects.get()
     assert comment.status == CommentStatus.PENDING and comment.author_name == "Ada"
+
+
+def test_site_under_a_path_prefix_redirects_back_under_it(client):
+    # A blog served at example.org/blog/: the WSGI handler sets the prefix from
+    # SCRIPT_NAME (the test client doesn't). The redirect after a post keeps it,
+    # and the same site without it gets its own paths.
+    article = make_article(slug="prefixed")
+
+    set_script_prefix("/blog/")
+    try:
+        under = _post(client, article)
+    finally:
+        set_script_prefix("/")
+    bare = _post(client, article)
+
+    assert under["Location"] == "/blog/articles/prefixed/#comments"
+    assert bare["Location"] == "/articles/prefixed/#comments"
 
 
 def test_empty_name_is_stored_as_anonymous(client):
