@@ -127,8 +127,12 @@ else:
         prepare_threshold=5 if server_side else None,
     )
     if server_side:
-        DATABASES["default"]["OPTIONS"]["options"] = (
-            "-c plan_cache_mode=force_custom_plan"
+        # After any options the operator gave in DATABASE_URL (?options=...).
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = " ".join(
+            filter(
+                None, [options.get("options"), "-c plan_cache_mode=force_custom_plan"]
+            )
         )
     # A reused connection is checked before a request's first query (an extra
     # round trip); the cached article page checks by querying instead.

@@ -197,7 +197,9 @@ def test_pages_forbid_inline_script_and_framing(client, article, path):
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def database_options(**extra: str) -> dict:
+def database_options(
+    url: str = "postgres://blog@db.example.org:5432/blog", **extra: str
+) -> dict:
     code = (
         "import json; from django.conf import settings; "
         "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
@@ -207,7 +209,7 @@ def database_options(**extra: str) -> dict:
         cwd=ROOT,
         env=production_env(
             DJANGO_SETTINGS_MODULE="config.settings",
-            DATABASE_URL="postgres://blog@db.example.org:5432/blog",
+            DATABASE_URL=url,
             **extra,
         ),
         capture_output=True,
@@ -224,6 +226,16 @@ def test_postgresql_prepares_statements_but_plans_each_call():
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == 5
     assert options["options"] == "-c plan_cache_mode=force_custom_plan"
+
+
+def test_options_given_in_the_database_url_are_kept():
+    options = database_options(
+        "postgres://blog@db.example.org:5432/blog?options=-c%20statement_timeout%3D5000"
+    )
+
+    assert options["options"] == (
+        "-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan"
+    )
 
 
 def test_behind_pgbouncer_nothing_is_prepared_and_no_startup_option_is_sent():
