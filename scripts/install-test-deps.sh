@@ -4,6 +4,8 @@
 #   dovecot-imapd  real IMAP server for tests/imap_server.py (started per test
 #                  session on a random loopback port with its own config)
 #   chromium       headless browser for the e2e tests
+#   nginx          the HTTP cache in front of a live test server (started per test
+#                  from a throwaway config)
 #
 # Installing dovecot must not leave the system daemon running on 143/993: the
 # package's postinst calls invoke-rc.d, which we veto with a temporary
@@ -11,7 +13,7 @@
 # system dovecot afterwards.
 set -euo pipefail
 
-PACKAGES=(dovecot-imapd chromium docker-compose wrk)
+PACKAGES=(dovecot-imapd chromium docker-compose wrk nginx)
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "install-test-deps: must run as root (apt-get install)" >&2
