@@ -1,18 +1,22 @@
 """Public pages: the index, an article, robots.txt, health, error pages."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from blog import pagecache
+from blog.caching import public_page
 from blog.models import Article
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleListView(ListView):
     paginate_by = 10
     template_name = "blog/article_list.html"
@@ -21,31 +25,17 @@ class ArticleListView(ListView):
         return Article.objects.published().newest_first().defer("body", "body_html")
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleDetailView(DetailView):
-    """The article page: conditional GET, and one cached page for anonymous readers.
-
-    blog/pagecache.py explains who gets what; the comments list inside is cached
-    on its own too (comments_tags), for the readers who get a fresh page.
-    """
+    """The article page; its comments section is cached on its own (comments_tags)."""
 
     template_name = "blog/article_detail.html"
 
     def get_queryset(self):
         return Article.objects.published()
 
-    def get(self, request: HttpRequest, *args: object, **kwargs: object):
-        self.object = self.get_object()
-        version = pagecache.page_version(request, self.object)
-        if pagecache.not_modified(request, version):
-            return pagecache.finish(request, HttpResponseNotModified(), version)
-        html = pagecache.cached_page(request, version)
-        if html is None:
-            context = self.get_context_data(object=self.object)
-            html = self.render_to_response(context).render().content.decode()
-            pagecache.store_page(version, html)
-        return pagecache.finish(request, HttpResponse(html), version)
 
-
+@public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -58,6 +48,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     lines = [
@@ -71,14 +62,22 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
+    """200 "ok" when the database and the cache answer; else 503 naming which."""
+    down = []
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return HttpResponse(
-            "database unavailable\n", status=503, content_type="text/plain"
-        )
+        down.append("database")
+    try:
+        cache.set("healthz", 1, timeout=10)
+    except Exception:  # Redis, memcached or the database cache: any failure
+        down.append("cache")
+    if down:
+        text = "".join(f"{part} unavailable\n" for part in down)
+        return HttpResponse(text, status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -1,32 +1,12 @@
 """The comment form under each article. Validates; never writes."""
 
-import time
+import math
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 
 from comments import validation
-
-TIMESTAMP_SALT = "comments.form.timestamp"
-_last_timestamp: list = [0, "", ""]  # [second, its signed stamp, SECRET_KEY]
-
-
-def signed_timestamp() -> str:
-    """When the form was rendered, signed so a robot can't backdate it.
-
-    To the second, and signed once a second: every cached article page gets its
-    own filled in (blog/pagecache.py), and signing was a tenth of that request.
-    The second is rounded down, so a post seems at most a second slower than it
-    was; the "sent too fast" rule is a soft signal either way.
-    """
-    now = int(time.time())
-    second, signed, key = _last_timestamp
-    if second != now or key is not settings.SECRET_KEY:
-        signed = signing.dumps(now, salt=TIMESTAMP_SALT)
-        _last_timestamp[:] = [now, signed, settings.SECRET_KEY]
-    return signed
 
 
 class CommentForm(forms.Form):
@@ -63,13 +43,13 @@ class CommentForm(forms.Form):
         label="Leave this field empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    ts = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Filled on sending by static/js/comment-form.js; never an error (a robot's
+    # garbage here just means no timing signal).
+    elapsed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["ts"] = signed_timestamp()
 
     def clean_name(self) -> str:
         return validation.clean_name(self.cleaned_data.get("name", ""))
@@ -90,14 +70,13 @@ class CommentForm(forms.Form):
 
     @property
     def seconds_to_submit(self) -> float | None:
-        """Seconds since the form was rendered; 0 when the stamp is missing/forged."""
+        """Seconds from page load to sending, as the page's script measured them;
+        None without JavaScript (or with a value no browser would send)."""
         try:
-            rendered = signing.loads(
-                self.data.get("ts", ""), salt=TIMESTAMP_SALT, max_age=7 * 24 * 3600
-            )
-        except signing.BadSignature:
-            return 0.0
-        return max(0.0, time.time() - float(rendered))
+            seconds = float(self.data.get("elapsed", ""))
+        except ValueError:
+            return None
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
     @property
     def honeypot_filled(self) -> bool:

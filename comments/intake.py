@@ -1,18 +1,22 @@
 """Screen and store a new comment, whichever channel it came by."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 
 from blog.models import Article
-from comments.forms import CommentForm
 from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
-from comments.screening import Signals, content_hash, lookalike_terms, screen
+from comments.screening import DUPLICATE_WINDOW, Signals, content_hash, screen
 from comments.signals import comment_submitted
-from config import db
 
 NO_SIGNALS = Signals()
+# A reader who sends the same text again (a double click, a reload, an email sent
+# twice) means the same comment: within this window it is not stored again.
+REPEAT_WINDOW = timedelta(days=1)
+SAME_TEXT_LOOKBACK = 20  # the newest earlier comments with the same text we look at
 logger = logging.getLogger("sourcehat.comments")
 
 
@@ -20,21 +24,21 @@ class CommentsClosed(Exception):
     """The article does not take comments."""
 
 
-def article_posted_to(
-    slug: str, form: CommentForm, ip_address: str | None
-) -> tuple[Article | None, tuple[bool, int] | None]:
-    """The published article a form's comment is posted to, and, when the form
-    is valid, the screening's lookalikes (screening.screen), in one query.
+class RepeatedComment(Exception):
+    """The same reader sent the same text to the same article a moment ago."""
 
-    The article is read fresh then, not from the worker's kept row: a post
-    must not go to an article that an unannounced write has just closed.
-    """
-    if not form.is_valid():
-        return Article.objects.brief(slug), None
-    terms = lookalike_terms(
-        digest=content_hash(form.cleaned_data["body"]), ip_address=ip_address
-    )
-    return Comment.objects.posted_to(slug, **terms)
+    def __init__(self, comment: Comment) -> None:
+        super().__init__(f"repeat of comment {comment.pk}")
+        self.comment = comment
+
+
+def _same_reader(
+    earlier: Comment, *, article: Article | None, email: str, ip: str | None
+) -> bool:
+    same_article = earlier.article_id == (article.pk if article else None)
+    same_address = bool(email) and earlier.author_email.lower() == email.lower()
+    same_ip = ip is not None and earlier.ip_address == ip
+    return same_article and (same_address or same_ip)
 
 
 def submit_comment(
@@ -50,43 +54,49 @@ def submit_comment(
     inbound_email: InboundEmail | None = None,
     trimmed_text: str = "",
     signals: Signals = NO_SIGNALS,
-    lookalikes: tuple[bool, int] | None = None,
 ) -> Comment:
     """Screen a comment and store it as pending (or spam, over the threshold).
 
-    One statement writes: the INSERT is its own transaction from the form, and
-    joins the caller's from the email pipeline. Screening only reads, before it.
-    The INSERT's SQL is built once (config/db.insert), not compiled per post.
-    lookalikes: see screening.screen.
+    Raises CommentsClosed, or RepeatedComment (carrying the earlier comment) when
+    the same reader sent the same text to the same article within REPEAT_WINDOW.
     """
     if article is not None and not article.comments_open:
         raise CommentsClosed(article.slug)
     digest = content_hash(body)
+    now = timezone.now()
+    same_text = list(
+        Comment.objects.with_text(digest)
+        .submitted_since(now - DUPLICATE_WINDOW)
+        .only("article_id", "author_email", "ip_address", "submitted_at")
+        .order_by("-submitted_at")[:SAME_TEXT_LOOKBACK]
+    )
+    for earlier in same_text:
+        if earlier.submitted_at >= now - REPEAT_WINDOW and _same_reader(
+            earlier, article=article, email=author_email, ip=ip_address
+        ):
+            raise RepeatedComment(earlier)
     verdict = screen(
         text=body,
         author_name=author_name,
         ip_address=ip_address,
-        digest=digest,
+        same_text_recently=bool(same_text),
         signals=signals,
-        lookalikes=lookalikes,
     )
-    comment = db.insert(
-        Comment(
-            article=article,
-            source=source,
-            author_name=author_name or "Anonymous",
-            author_email=author_email,
-            body=body,
-            trimmed_text=trimmed_text,
-            status=CommentStatus.SPAM if verdict.is_spam else CommentStatus.PENDING,
-            spam_score=verdict.score,
-            spam_reasons=verdict.reasons,
-            notify_on_publish=notify_on_publish and bool(author_email),
-            ip_address=ip_address,
-            user_agent=user_agent[:300],
-            content_hash=digest,
-            inbound_email=inbound_email,
-        )
+    comment = Comment.objects.create(
+        article=article,
+        source=source,
+        author_name=author_name or "Anonymous",
+        author_email=author_email,
+        body=body,
+        trimmed_text=trimmed_text,
+        status=CommentStatus.SPAM if verdict.is_spam else CommentStatus.PENDING,
+        spam_score=verdict.score,
+        spam_reasons=verdict.reasons,
+        notify_on_publish=notify_on_publish and bool(author_email),
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+        content_hash=digest,
+        inbound_email=inbound_email,
     )
     logger.info(
         "comment submitted id=%s source=%s article=%s status=%s score=%s",

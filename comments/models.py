@@ -1,17 +1,14 @@
 """Comments and the emails they came from."""
 
-from collections.abc import Callable
 from datetime import datetime
 
-from django.db import connections, models
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
-from config import db
 
 
 class CommentStatus(models.TextChoices):
@@ -24,30 +21,6 @@ class CommentStatus(models.TextChoices):
 class CommentSource(models.TextChoices):
     WEB = "web", "Web form"
     EMAIL = "email", "Email"
-
-
-@db.per_vendor
-def _lookalike_columns(quote: Callable[[str], str]) -> str:
-    """The two counts of recent_lookalikes, built once per database from the
-    model's names."""
-    meta = Comment._meta
-    table = quote(meta.db_table)
-    hash_col, ip_col, when = (
-        quote(meta.get_field(name).column)
-        for name in ("content_hash", "ip_address", "submitted_at")
-    )
-
-    def count(column: str, alias: str) -> str:
-        return (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s"  # noqa: S608 (names from the model; values are parameters)
-            f" AND {when} >= %s LIMIT %s) AS {alias})"
-        )
-
-    return f"{count(hash_col, 'dup')}, {count(ip_col, 'busy')}"
-
-
-def _lookalikes_sql(connection: BaseDatabaseWrapper) -> str:
-    return f"SELECT {_lookalike_columns(connection)}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -81,6 +54,16 @@ class CommentQuerySet(models.QuerySet):
     def submitted_before(self, when: datetime) -> "CommentQuerySet":
         return self.filter(submitted_at__lt=when)
 
+    def submitted_since(self, when: datetime) -> "CommentQuerySet":
+        return self.filter(submitted_at__gte=when)
+
+    def with_text(self, digest: str) -> "CommentQuerySet":
+        """Comments whose normalised text has this hash (screening.content_hash)."""
+        return self.filter(content_hash=digest)
+
+    def from_ip(self, ip_address: str) -> "CommentQuerySet":
+        return self.filter(ip_address=ip_address)
+
     def holding_network_data(self) -> "CommentQuerySet":
         """Comments still carrying an IP address or a user agent (purged later)."""
         return self.filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
@@ -98,65 +81,6 @@ class CommentQuerySet(models.QuerySet):
         if ip_address:
             match |= Q(ip_address=ip_address)
         return self.filter(match)
-
-    def recent_lookalikes(self, **terms: object) -> tuple[bool, int]:
-        """(a comment with this text since hash_since, comments from this IP
-        since ip_since, counted up to ip_limit), for the spam rules, in one query.
-        terms: see _lookalike_params (screening.lookalike_terms makes them).
-
-        Each part is an index range (comment_dup_idx, comment_ip_idx) with a
-        LIMIT, and no ORDER BY: the default order would sort every comment from a
-        busy address first. Raw, because the ORM can't put two subqueries in one
-        SELECT with no table, and this runs on every post.
-        """
-        params = self._lookalike_params(**terms)
-
-        def run(connection: BaseDatabaseWrapper) -> tuple[int, int]:
-            with connection.cursor() as cursor:
-                cursor.execute(_lookalikes_sql(connection), params)
-                return cursor.fetchone()
-
-        # The first query of a post: its own connection health check (config/db.py).
-        duplicates, recent = db.read(self.db, run)
-        return duplicates > 0, recent
-
-    def posted_to(
-        self, slug: str, **terms: object
-    ) -> tuple[Article | None, tuple[bool, int] | None]:
-        """The published article a comment is posted to (as Article.objects.brief
-        gives it, read fresh) and recent_lookalikes, in one round trip.
-
-        The form's post needs both; asked apart they were two (the article's
-        freshness check in the shared cache, then the screening query). The
-        lookalikes are None when there is no such article.
-        """
-        params = self._lookalike_params(**terms)
-        article, counts = Article.objects.using(self.db).brief_with(
-            slug, _lookalike_columns, params
-        )
-        if counts is None:
-            return article, None
-        duplicates, recent = counts
-        return article, (duplicates > 0, recent)
-
-    def _lookalike_params(
-        self,
-        *,
-        content_hash: str,
-        hash_since: datetime,
-        ip_address: str | None,
-        ip_since: datetime,
-        ip_limit: int,
-    ) -> list:
-        ops = connections[self.db].ops
-        return [
-            content_hash,
-            ops.adapt_datetimefield_value(hash_since),
-            1,
-            ops.adapt_ipaddressfield_value(ip_address),
-            ops.adapt_datetimefield_value(ip_since),
-            ip_limit,
-        ]
 
 
 class Comment(models.Model):

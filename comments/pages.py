@@ -1,9 +1,18 @@
 """Splitting an article's published comments into pages (no JavaScript needed)."""
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from blog.models import Article
 from comments.models import Comment
+
+
+def requested_page(request: HttpRequest | None) -> int:
+    """The comments page a reader asked for (?comments=N); 1 for anything else."""
+    try:
+        return max(1, int(request.GET.get("comments", 1))) if request else 1
+    except ValueError:
+        return 1
 
 
 def page_count(article: Article) -> int:
@@ -18,7 +27,7 @@ def comments_page(article: Article, page: int) -> list[Comment]:
     start = (page - 1) * per_page
     return list(
         Comment.objects.published()
-        .filter(article=article)
+        .for_article(article)
         .only(
             "pk",
             "author_name",

@@ -1,9 +1,12 @@
 """A fixed-window rate limit in Django's cache, shared by every worker process."""
 
+import logging
 import re
 import time
 
 from django.core.cache import cache
+
+logger = logging.getLogger("sourcehat.comments")
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -17,11 +20,22 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def over_limit(scope: str, ident: str, rate: str) -> bool:
-    """Count one hit for ident; True once it is over the rate."""
+    """Count one hit for ident; True once it is over the rate.
+
+    With the cache unreachable nothing can be counted: the hit is let through
+    (and the outage logged) rather than refusing every reader.
+    """
     parsed = parse_rate(rate)
     if parsed is None:
         return False
-    limit, period = parsed
+    try:
+        return _count_hit(scope, ident, *parsed)
+    except Exception:
+        logger.warning("rate limit not counted: cache unavailable", exc_info=True)
+        return False
+
+
+def _count_hit(scope: str, ident: str, limit: int, period: int) -> bool:
     key = f"rl:{scope}:{ident}:{int(time.time() // period)}"
     if cache.add(key, 1, timeout=period + 1):
         return limit < 1

@@ -7,7 +7,6 @@ is deleted: spam is stored as spam, and editors can rescue it.
 
 import hashlib
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from blog.caching import cached
 from comments.models import Comment, SpamTerm, SpamTermKind
 
 HARD = 100  # reaches any sane threshold on its own
@@ -26,8 +26,6 @@ BUSY_IP_COUNT = 5
 MIN_HUMAN_SECONDS = 3
 SPAM_TERMS_KEY = "comments:spam-terms"
 SPAM_TERMS_TIMEOUT = 300
-LOCAL_TERMS_SECONDS = 5.0
-_local_terms: list = [0.0, None]  # [monotonic time kept, terms], this worker's
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -60,28 +58,21 @@ def content_hash(text: str) -> str:
 
 
 def spam_terms() -> list[tuple[str, str]]:
-    """The editors' (kind, term) lists, kept between changes.
+    """The editors' (kind, term) lists, kept in the shared cache between changes.
 
-    Every post reads them; editors change them rarely. The shared cache holds
-    them until a change deletes the entry (forget_spam_terms); its timeout bounds
-    the one race left, a post that read the old lists just before a change and
-    stored them just after. Each worker also keeps them for a few seconds, so a
-    change reaches the other workers within LOCAL_TERMS_SECONDS.
+    Every post reads them; editors change them rarely. A change deletes the
+    entry (forget_spam_terms); the timeout bounds the one race left, a post that
+    read the old lists just before a change and stored them just after.
     """
-    kept_at, terms = _local_terms
-    if terms is not None and time.monotonic() - kept_at < LOCAL_TERMS_SECONDS:
-        return terms
-    terms = cache.get(SPAM_TERMS_KEY)
-    if terms is None:
-        terms = list(SpamTerm.objects.values_list("kind", "term"))
-        cache.set(SPAM_TERMS_KEY, terms, timeout=SPAM_TERMS_TIMEOUT)
-    _local_terms[:] = [time.monotonic(), terms]
-    return terms
+    return cached(
+        SPAM_TERMS_KEY,
+        lambda: list(SpamTerm.objects.values_list("kind", "term")),
+        SPAM_TERMS_TIMEOUT,
+    )
 
 
 def forget_spam_terms(**kwargs: object) -> None:
     """A SpamTerm was saved or deleted: read the lists afresh (after the commit)."""
-    _local_terms[:] = [0.0, None]
     transaction.on_commit(lambda: cache.delete(SPAM_TERMS_KEY))
 
 
@@ -95,18 +86,14 @@ def _matching_terms(text: str) -> dict[str, list[str]]:
     return found
 
 
-def lookalike_terms(*, digest: str, ip_address: str | None) -> dict:
-    """What the duplicate and busy-IP rules look for, as of now: the arguments of
-    Comment.objects.recent_lookalikes (and of posted_to, which asks it together
-    with the article a form's comment is posted to)."""
-    now = timezone.now()
-    return {
-        "content_hash": digest,
-        "hash_since": now - DUPLICATE_WINDOW,
-        "ip_address": ip_address,
-        "ip_since": now - BUSY_IP_WINDOW,
-        "ip_limit": BUSY_IP_COUNT,
-    }
+def recent_from_ip(ip_address: str | None) -> int:
+    """Comments from this address in the busy-IP window, counted up to the rule's
+    limit (an index range, never every comment of a busy address)."""
+    if not ip_address:
+        return 0
+    since = timezone.now() - BUSY_IP_WINDOW
+    recent = Comment.objects.from_ip(ip_address).submitted_since(since).order_by()
+    return len(recent.values_list("pk", flat=True)[:BUSY_IP_COUNT])
 
 
 def screen(
@@ -114,14 +101,13 @@ def screen(
     text: str,
     author_name: str,
     ip_address: str | None,
-    digest: str,
+    same_text_recently: bool,
     signals: Signals,
-    lookalikes: tuple[bool, int] | None = None,
 ) -> Verdict:
     """Score a new comment against the rules.
 
-    lookalikes: recent_lookalikes' answer for lookalike_terms(digest, ip_address),
-    when the caller has it already; else it is asked here.
+    same_text_recently: a comment with the same text arrived in the last
+    DUPLICATE_WINDOW (intake looks them up for its repeat rule anyway).
     """
     verdict = Verdict()
     if signals.honeypot_filled:
@@ -144,13 +130,9 @@ def screen(
         verdict.add(
             SOFT, f"Sent {signals.seconds_to_submit:.1f} s after the page loaded."
         )
-    if lookalikes is None:
-        lookalikes = Comment.objects.recent_lookalikes(
-            **lookalike_terms(digest=digest, ip_address=ip_address)
-        )
-    duplicate, recent = lookalikes
-    if duplicate:
+    if same_text_recently:
         verdict.add(6, "Same text as a comment from the last 7 days.")
+    recent = recent_from_ip(ip_address)
     if recent >= BUSY_IP_COUNT:
         verdict.add(SOFT, f"{recent}+ comments from this IP in 10 minutes.")
     for points, reason in signals.extra:

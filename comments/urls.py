@@ -1,7 +1,6 @@
 from django.urls import path
-from django.views.decorators.http import condition
 
-from blog.feeds import comments_feed_etag
+from blog.caching import public_page
 from comments import views
 from comments.feeds import ArticleCommentsFeed
 
@@ -11,8 +10,9 @@ urlpatterns = [
     path("articles/<slug:slug>/comment/", views.post_comment, name="post"),
     path(
         "articles/<slug:slug>/comments/feed/",
-        condition(etag_func=comments_feed_etag)(ArticleCommentsFeed()),
+        public_page(ArticleCommentsFeed()),
         name="feed",
     ),
+    path("comments/sent/<str:token>/", views.receipt, name="receipt"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
 ]

@@ -1,63 +1,87 @@
-"""Posting a comment, a comment's permalink, an article's comments feed."""
+"""Posting a comment, the poster's receipt, a comment's permalink."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Article
 from comments.clientip import client_ip
+from comments.crossorigin import cross_origin_refusal
 from comments.forms import CommentForm
-from comments.intake import article_posted_to, submit_comment
+from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.models import Comment, CommentSource
 from comments.pages import page_of_comment
 from comments.ratelimit import over_limit
+from comments.receipts import RECEIPT_DAYS, comment_id_from, receipt_url
+from comments.rendering import render_comment
 from comments.screening import Signals
 
-THANKS = (
-    "Thanks — your comment is waiting for an editor. The best ones are published here."
-)
+FORM_PAGE = "comments/comment_form.html"
 
 
+@csrf_exempt  # no per-reader token on public pages: Fetch Metadata instead
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
-    form = CommentForm(request.POST)
+    typed = {"typed": request.POST.get("body", "")}
+    if cross_origin_refusal(request):
+        context = {**typed, "cross_origin": True}
+        return render(request, "403_csrf.html", context, status=403)
     ip = client_ip(request)
-    article, lookalikes = article_posted_to(slug, form, ip)
-    if article is None:
-        raise Http404("No such article.")
+    if over_limit("comment", ip or "unknown", settings.COMMENT_RATE_LIMIT):
+        form = CommentForm(request.POST)
+        context = {"form": form, "rate_limited": True}
+        return render(request, FORM_PAGE, context, status=429)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = CommentForm(request.POST)
     context = {"article": article, "form": form}
     if not article.comments_open:
-        return render(request, "comments/comment_form.html", context, status=403)
-    if over_limit("comment", ip or "unknown", settings.COMMENT_RATE_LIMIT):
-        return render(
-            request,
-            "comments/comment_form.html",
-            {**context, "rate_limited": True},
-            status=429,
-        )
-    if form.errors:
-        return render(request, "comments/comment_form.html", context, status=400)
+        return render(request, FORM_PAGE, context, status=403)
+    if not form.is_valid():
+        return render(request, FORM_PAGE, context, status=400)
     data = form.cleaned_data
-    submit_comment(
-        article=article,
-        source=CommentSource.WEB,
-        body=data["body"],
-        author_name=data["name"],
-        author_email=data["email"],
-        notify_on_publish=data["notify"],
-        ip_address=ip,
-        user_agent=request.headers.get("User-Agent", ""),
-        signals=Signals(
-            honeypot_filled=form.honeypot_filled,
-            seconds_to_submit=form.seconds_to_submit,
-        ),
-        lookalikes=lookalikes,
+    try:
+        comment = submit_comment(
+            article=article,
+            source=CommentSource.WEB,
+            body=data["body"],
+            author_name=data["name"],
+            author_email=data["email"],
+            notify_on_publish=data["notify"],
+            ip_address=ip,
+            user_agent=request.headers.get("User-Agent", ""),
+            signals=Signals(
+                honeypot_filled=form.honeypot_filled,
+                seconds_to_submit=form.seconds_to_submit,
+            ),
+        )
+    except CommentsClosed:  # closed a moment ago
+        return render(request, FORM_PAGE, context, status=403)
+    except RepeatedComment as repeat:
+        return HttpResponseRedirect(
+            receipt_url(repeat.comment) + "?again=1", status=303
+        )
+    return HttpResponseRedirect(receipt_url(comment), status=303)
+
+
+@require_GET
+@never_cache  # this reader's own page: no shared cache may keep it
+def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.select_related("article"), pk=comment_id_from(token)
     )
-    messages.success(request, THANKS)
-    # Not redirect(): given a URL, it first tries it as a view name to reverse.
-    return HttpResponseRedirect(article.get_absolute_url() + "#comments")
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "comment_html": render_comment(comment.public_text),
+        "again": "again" in request.GET,
+        "receipt_days": RECEIPT_DAYS,
+    }
+    response = render(request, "comments/comment_receipt.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_GET

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from blog.caching import public_page
 from blog.sitemaps import ArticleSitemap
 from blog.views import healthz, robots_txt
 
@@ -18,7 +19,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemap,
+        public_page(sitemap),
         {"sitemaps": {"articles": ArticleSitemap}},
         name="sitemap",
     ),

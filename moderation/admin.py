@@ -101,12 +101,6 @@ def _apply(
         )
 
 
-def _publish_and_feature(*, comment: Comment, editor: object) -> None:
-    if comment.status != CommentStatus.PUBLISHED:
-        comment = t.publish_comment(comment=comment, editor=editor)
-    t.feature_comment(comment=comment, editor=editor)
-
-
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = (
@@ -286,7 +280,7 @@ class CommentAdmin(admin.ModelAdmin):
     ) -> HttpResponseRedirect:
         moves = {
             "_publish": (t.publish_comment, "Published"),
-            "_feature": (_publish_and_feature, "Published and featured"),
+            "_feature": (t.publish_and_feature, "Published and featured"),
             "_reject": (t.reject_comment, "Rejected"),
             "_spam": (t.mark_spam, "Marked as spam"),
             "_pending": (t.return_to_pending, "Returned to the queue"),
@@ -311,7 +305,7 @@ class CommentAdmin(admin.ModelAdmin):
         description="Publish and feature as editor’s picks", permissions=["change"]
     )
     def publish_and_feature(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "Published and featured", _publish_and_feature)
+        _apply(self, request, queryset, "Published and featured", t.publish_and_feature)
 
     @admin.action(description="Reject selected comments", permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -21,7 +21,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from comments.models import Comment, CommentStatus
+from comments.models import Comment
 from moderation import transitions as t
 from moderation.models import UsedLink
 
@@ -174,9 +174,7 @@ def use_link(*, claim: LinkClaim, editor: AbstractBaseUser) -> Comment:
     if claim.action == "publish":
         return t.publish_comment(comment=comment, editor=editor)
     if claim.action == "feature":
-        if comment.status != CommentStatus.PUBLISHED:
-            comment = t.publish_comment(comment=comment, editor=editor)
-        return t.feature_comment(comment=comment, editor=editor)
+        return t.publish_and_feature(comment=comment, editor=editor)
     if claim.action == "reject":
         return t.reject_comment(comment=comment, editor=editor)
     return t.mark_spam(comment=comment, editor=editor)

@@ -1,15 +1,12 @@
 """Emails to editors (comments waiting) and to commenters (yours is published)."""
 
 import logging
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +21,6 @@ logger = logging.getLogger("sourcehat.notices")
 
 NOTICE_LOCK_KEY = "moderation:editor-notice-sent"
 FOLLOW_UP_KEY = "moderation:editor-notice-follow-up"
-# Until when (time.time()) this worker knows each slot is taken.
-UNKNOWN_SLOT_SECONDS = 60
-_taken_until: dict[str, float] = {NOTICE_LOCK_KEY: 0.0, FOLLOW_UP_KEY: 0.0}
 
 
 def editor_users() -> list[AbstractBaseUser]:
@@ -54,55 +48,27 @@ def on_comment_submitted(sender: type, comment: Comment, **kwargs: object) -> No
     database worker in production), one follow-up at the end of the interval
     covers it.
 
-    Each slot's value is when it ends, and each worker remembers it: while both
-    slots are known to be taken, a comment has nothing to do here (this was an
-    eighth of a post's time). A cache emptied early can delay the next notice by
-    at most one interval, as the slot itself can.
+    A cache emptied early can send the next notice up to one interval early.
     """
     seconds = settings.EDITOR_NOTICE_INTERVAL_MINUTES * 60
-    now = time.time()
-    if now < _taken_until[NOTICE_LOCK_KEY] and now < _taken_until[FOLLOW_UP_KEY]:
-        return
-    if now >= _taken_until[NOTICE_LOCK_KEY] and _take_slot(NOTICE_LOCK_KEY, seconds):
+    if cache.add(NOTICE_LOCK_KEY, True, timeout=seconds):
         if not send_editor_notice():
             # Nobody to tell yet (no editor with an address): the next arrival
             # tries again rather than waiting out an interval.
             cache.delete(NOTICE_LOCK_KEY)
-            _taken_until[NOTICE_LOCK_KEY] = 0.0
         return
     if not follow_up_notice.get_backend().supports_defer:
-        _taken_until[FOLLOW_UP_KEY] = float("inf")  # never: see forget_notice_slots
         return
-    if now >= _taken_until[FOLLOW_UP_KEY] and _take_slot(FOLLOW_UP_KEY, seconds):
+    if cache.add(FOLLOW_UP_KEY, True, timeout=seconds):
         run_after = timezone.now() + timedelta(seconds=seconds)
         follow_up_notice.using(run_after=run_after).enqueue()
-
-
-def _take_slot(key: str, seconds: int) -> bool:
-    """Take the slot if it is free; either way, remember until when it is taken."""
-    until = time.time() + seconds
-    if cache.add(key, until, timeout=seconds):
-        _taken_until[key] = until
-        return True
-    held = cache.get(key)
-    if isinstance(held, float):
-        _taken_until[key] = held
-    elif held is not None:  # taken, but not saying until when (an older version)
-        _taken_until[key] = time.time() + UNKNOWN_SLOT_SECONDS
-    return False
-
-
-@receiver(setting_changed)
-def forget_notice_slots(**kwargs: object) -> None:
-    """Forget what this worker knows of the slots (tests; a changed task backend)."""
-    _taken_until.update(dict.fromkeys(_taken_until, 0.0))
 
 
 @task()
 def follow_up_notice() -> bool:
     """The end-of-interval notice for comments that came after the last one."""
     seconds = settings.EDITOR_NOTICE_INTERVAL_MINUTES * 60
-    cache.set(NOTICE_LOCK_KEY, time.time() + seconds, timeout=seconds)
+    cache.set(NOTICE_LOCK_KEY, True, timeout=seconds)
     return send_editor_notice()
 
 

@@ -196,9 +196,7 @@ def decide(
         t.publish_comment(comment=comment, editor=editor)
         return f"Published #{comment.pk}."
     if action == "feature":
-        if comment.status != S.PUBLISHED:
-            comment = t.publish_comment(comment=comment, editor=editor)
-        t.feature_comment(comment=comment, editor=editor, label=label)
+        t.publish_and_feature(comment=comment, editor=editor, label=label)
         return f"Published and featured #{comment.pk}" + (
             f" ({label})." if label else "."
         )

@@ -232,6 +232,16 @@ def feature_comment(
     )
 
 
+@transaction.atomic
+def publish_and_feature(
+    *, comment: Comment, editor: Editor, label: str = ""
+) -> Comment:
+    """Publish a comment (unless it is already) and make it an editor's pick."""
+    if _lock(comment).status != S.PUBLISHED:
+        comment = publish_comment(comment=comment, editor=editor)
+    return feature_comment(comment=comment, editor=editor, label=label)
+
+
 def _next_feature_order(article_id: int | None) -> int:
     last = (
         Comment.objects.featured()
@@ -355,6 +365,7 @@ __all__ = [
     "edit_comment",
     "feature_comment",
     "mark_spam",
+    "publish_and_feature",
     "publish_comment",
     "reject_comment",
     "reorder_features",

@@ -55,18 +55,10 @@ def _test_settings(settings: object, tmp_path: object) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db: None) -> None:
-    """Each test starts with empty caches (rate limits, notice slots, sections),
-    the shared one and what this process keeps in front of it."""
+    """Each test starts with an empty cache (rate limits, notice slots, sections)."""
     from django.core.cache import cache
 
-    from blog.pagecache import forget_local_pages
-    from comments.screening import forget_spam_terms
-    from moderation.notices import forget_notice_slots
-
     cache.clear()
-    forget_local_pages()
-    forget_spam_terms()
-    forget_notice_slots()
 
 
 @pytest.fixture

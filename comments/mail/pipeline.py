@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from blog.models import Article
-from comments.intake import CommentsClosed, submit_comment
+from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.mail.auth import authentication_verdict
 from comments.mail.extract import extract_text
 from comments.mail.filters import machine_mail_reason
@@ -40,6 +40,7 @@ logger = logging.getLogger("sourcehat.comments.mail")
 
 # Reasons beyond the routing and machine-mail ones (issue 4's list).
 DUPLICATE = "duplicate"
+REPEAT = "repeat"  # same sender, same text, same article within a day
 MALFORMED = "malformed"
 TOO_LARGE = "too_large"
 EMPTY_BODY = "empty_body"
@@ -278,6 +279,8 @@ def _submit(
         )
     except CommentsClosed:  # closed between our check and the insert
         return InboundOutcome.REJECTED, COMMENTS_CLOSED, article, None
+    except RepeatedComment as repeat:  # the same text from the same sender
+        return InboundOutcome.IGNORED, REPEAT, article, repeat.comment
     return InboundOutcome.QUEUED, route_reason, article, comment
 
 

@@ -68,8 +68,13 @@ def test_unusable_imap_url_is_refused(url):
 @pytest.mark.django_db
 def test_fetch_stores_each_message_once_and_moves_it(mailbox):
     article = make_article(slug="open-weights")
-    append_message(mailbox, email_bytes(subject="[open-weights] one"))
-    append_message(mailbox, email_bytes(subject="two"))
+    append_message(
+        mailbox,
+        email_bytes(
+            subject="[open-weights] one", body="[open-weights] one has its own words."
+        ),
+    )
+    append_message(mailbox, email_bytes(subject="two", body="two has its own words."))
     append_message(
         mailbox,
         email_bytes(subject="vacation", headers={"Auto-Submitted": "auto-replied"}),
@@ -127,7 +132,10 @@ def test_oversized_message_is_recorded_from_its_headers_and_rejected(mailbox, se
 @pytest.mark.django_db
 def test_crash_between_commit_and_move_never_duplicates(mailbox, monkeypatch):
     for n in range(5):
-        append_message(mailbox, email_bytes(subject=f"message {n}"))
+        append_message(
+            mailbox,
+            email_bytes(subject=f"message {n}", body=f"message {n} has its own words."),
+        )
     real_move, moves = imap.move, []
 
     def crashing_move(client, uid, folder):
@@ -155,19 +163,25 @@ def test_crash_between_commit_and_move_never_duplicates(mailbox, monkeypatch):
 @pytest.mark.django_db
 def test_batch_option_limits_one_poll(mailbox):
     for n in range(3):
-        append_message(mailbox, email_bytes(subject=f"m{n}"))
+        append_message(
+            mailbox, email_bytes(subject=f"m{n}", body=f"m{n} has its own words.")
+        )
     assert fetch("--batch", "2").startswith("fetched 2:")
     assert fetch("--batch", "2").startswith("fetched 1:")
 
 
 @pytest.mark.django_db
 def test_new_uidvalidity_resets_the_cursor(mailbox):
-    append_message(mailbox, email_bytes(subject="first"))
+    append_message(
+        mailbox, email_bytes(subject="first", body="first has its own words.")
+    )
     fetch()
     state = MailboxState.objects.get()
     state.uidvalidity, state.last_uid = 1, 10_000
     state.save()
-    append_message(mailbox, email_bytes(subject="second"))
+    append_message(
+        mailbox, email_bytes(subject="second", body="second has its own words.")
+    )
 
     fetch()
 
@@ -220,7 +234,7 @@ def test_killed_poller_child_then_rerun_gives_one_comment_per_message(mailbox):
 
 @pytest.mark.django_db(transaction=True)
 def test_watch_prints_a_line_per_batch_and_stops_on_sigterm(mailbox):
-    append_message(mailbox, email_bytes(subject="w1"))
+    append_message(mailbox, email_bytes(subject="w1", body="w1 has its own words."))
     child = subprocess.Popen(
         [sys.executable, "manage.py", "fetch_email", "--watch", "--interval", "1"],
         cwd=ROOT,
@@ -232,7 +246,9 @@ def test_watch_prints_a_line_per_batch_and_stops_on_sigterm(mailbox):
         deadline = time.monotonic() + 30
         while Comment.objects.count() < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
-        append_message(mailbox, email_bytes(subject="w2"))  # wakes IDLE
+        append_message(
+            mailbox, email_bytes(subject="w2", body="w2 has its own words.")
+        )  # wakes IDLE
         while Comment.objects.count() < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
@@ -253,7 +269,9 @@ def test_two_pollers_at_once_store_each_message_once(mailbox):
     need(connection.vendor == "postgresql", "PostgreSQL")
     count = 10
     for n in range(count):
-        append_message(mailbox, email_bytes(subject=f"p{n}"))
+        append_message(
+            mailbox, email_bytes(subject=f"p{n}", body=f"p{n} has its own words.")
+        )
     command = [sys.executable, "manage.py", "fetch_email", "--batch", "100"]
     children = [
         subprocess.Popen(

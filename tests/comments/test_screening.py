@@ -85,25 +85,18 @@ def test_editors_term_change_applies_to_the_next_comment(
     assert not any("casino" in reason for reason in second.spam_reasons)
 
 
-def test_term_change_made_by_another_worker_applies_within_seconds(
-    article, monkeypatch
-):
-    import time
+def test_term_added_by_another_worker_applies_to_the_next_post(article, monkeypatch):
 
     from django.core.cache import cache
 
     from comments import screening
 
-    _submit(article, body="Nothing to see.")  # this worker now keeps the lists
-    # Another worker adds a term: the database and the shared cache change, not
-    # this worker's copy (bulk_create: no signal in this process).
+    _submit(article, body="Nothing to see.")  # the lists are now in the cache
+    # Another process adds a term: the database changes, and its commit drops
+    # the shared copy (bulk_create sends no signal in this one).
     SpamTerm.objects.bulk_create([SpamTerm(term="casino", kind=SpamTermKind.BLOCKED)])
     cache.delete(screening.SPAM_TERMS_KEY)
-    soon = _submit(article, body="Best casino bonus here")
 
-    later = time.monotonic() + screening.LOCAL_TERMS_SECONDS
-    monkeypatch.setattr(screening.time, "monotonic", lambda: later)
-    after = _submit(article, body="Best casino bonus, again")
+    after = _submit(article, body="Best casino bonus here")
 
-    assert soon.status == CommentStatus.PENDING  # the old lists, for a moment
     assert after.status == CommentStatus.SPAM

@@ -54,9 +54,9 @@ def test_hostile_html_shows_as_escaped_text_on_the_detail_page(editor_client):
 @pytest.mark.django_db
 def test_reprocess_action_queues_a_failed_email(editor_client, monkeypatch):
     monkeypatch.setattr(pipeline, "route", lambda *a, **k: 1 / 0)
-    failed = ingest_raw_email(email_bytes())
+    failed = ingest_raw_email(email_bytes(body="Sent while it broke."))
     monkeypatch.undo()
-    queued = ingest_raw_email(email_bytes())
+    queued = ingest_raw_email(email_bytes(body="Sent after the fix."))
 
     editor_client.post(
         CHANGELIST,
