@@ -123,6 +123,34 @@ def test_feature_and_unfeature_published_comment(editor):
     assert not comment.featured and comment.pick_label == ""
 
 
+@pytest.mark.parametrize("start", [S.PENDING, S.REJECTED, S.SPAM, S.PUBLISHED])
+def test_publish_and_feature_puts_a_pick_on_the_page(editor, start):
+    comment = make_comment(status=start)
+    earlier = comment.decisions.count()
+
+    t.publish_and_feature(comment=comment, editor=editor, label="dissent")
+
+    comment.refresh_from_db()
+    assert comment.status == S.PUBLISHED and comment.featured
+    assert comment.pick_label == "dissent"
+    new = comment.decisions.order_by("pk")[earlier:].values_list("action", flat=True)
+    expected = (
+        [Action.FEATURE] if start == S.PUBLISHED else [Action.PUBLISH, Action.FEATURE]
+    )
+    assert list(new) == expected
+
+
+def test_publish_and_feature_of_an_unrouted_comment_changes_nothing(editor):
+    comment = make_comment(article=None, source=CommentSource.EMAIL)
+
+    with pytest.raises(t.InvalidTransition):
+        t.publish_and_feature(comment=comment, editor=editor)
+
+    comment.refresh_from_db()
+    assert comment.status == S.PENDING and not comment.featured
+    assert not comment.decisions.exists()
+
+
 def test_unfeature_of_plain_published_comment_is_illegal(editor):
     comment = make_comment(status=S.PUBLISHED)
 
