@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from blog.caching import public_page
 from blog.sitemaps import ArticleSitemap
-from blog.views import healthz, robots_txt
+from config.views import healthz, robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME}: editors"
 admin.site.site_title = settings.SITE_NAME
@@ -28,5 +28,5 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
-handler404 = "blog.views.page_not_found"
-handler500 = "blog.views.server_error"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

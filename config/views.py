@@ -1,7 +1,17 @@
-"""Project-wide error views that are not tied to one app."""
+"""Site-wide views: robots.txt, the health check, the error pages."""
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from blog.caching import public_page
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -12,3 +22,48 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """
     typed = request.POST.get("body", "") if request.method == "POST" else ""
     return render(request, "403_csrf.html", {"typed": typed}, status=403)
+
+
+@require_GET
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /moderation/",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 "ok" when the database and the cache answer; else 503 naming which."""
+    down = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        down.append("database")
+    try:
+        cache.set("healthz", 1, timeout=10)
+    except Exception:  # Redis, memcached or the database cache: any failure
+        down.append("cache")
+    if down:
+        text = "".join(f"{part} unavailable\n" for part in down)
+        return HttpResponse(text, status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that might touch the database: this page must render
+    # when the database is the thing that failed.
+    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponse(html, status=500)
