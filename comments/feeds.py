@@ -25,9 +25,7 @@ class ArticleCommentsFeed(Feed):
 
     def items(self, obj: Article) -> list[Comment]:
         return list(
-            Comment.objects.published()
-            .filter(article=obj)
-            .order_by("-published_at")[:50]
+            Comment.objects.published().for_article(obj).order_by("-published_at")[:50]
         )
 
     def item_title(self, item: Comment) -> str:

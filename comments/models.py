@@ -48,7 +48,8 @@ class CommentQuerySet(models.QuerySet):
     def unrouted(self) -> "CommentQuerySet":
         return self.filter(article__isnull=True)
 
-    def for_article(self, article: Article) -> "CommentQuerySet":
+    def for_article(self, article: Article | int | None) -> "CommentQuerySet":
+        """The comments of one article (given as a row or its id)."""
         return self.filter(article=article)
 
     def submitted_before(self, when: datetime) -> "CommentQuerySet":
@@ -209,9 +210,6 @@ class InboundOutcome(models.TextChoices):
 
 
 class InboundEmailQuerySet(models.QuerySet):
-    def with_outcome(self, outcome: str) -> "InboundEmailQuerySet":
-        return self.filter(outcome=outcome)
-
     def failed(self) -> "InboundEmailQuerySet":
         return self.filter(outcome=InboundOutcome.FAILED)
 

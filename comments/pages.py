@@ -45,7 +45,7 @@ def page_of_comment(comment: Comment) -> int:
     """The page a published comment is on, for its permalink."""
     ids = list(
         Comment.objects.published()
-        .filter(article_id=comment.article_id)
+        .for_article(comment.article_id)
         .values_list("pk", flat=True)
     )
     per_page = settings.COMMENTS_PER_PAGE

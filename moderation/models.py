@@ -23,9 +23,6 @@ class DecisionQuerySet(models.QuerySet):
     def for_comment(self, comment: Comment) -> "DecisionQuerySet":
         return self.filter(comment=comment).order_by("at", "pk")
 
-    def status_changes(self) -> "DecisionQuerySet":
-        return self.exclude(from_status=models.F("to_status"))
-
 
 class Decision(models.Model):
     """One editor's (or the system's) decision about a comment. Append-only."""

@@ -58,7 +58,7 @@ class ReviewFilters:
         if self.unrouted:
             queryset = queryset.unrouted()
         elif self.article is not None:
-            queryset = queryset.filter(article_id=self.article)
+            queryset = queryset.for_article(self.article)
         if self.source:
             queryset = queryset.filter(source=self.source)
         return queryset

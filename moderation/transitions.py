@@ -50,7 +50,7 @@ def touch_article(article_id: int | None) -> None:
     """Recount the article's published comments and move its cache key on."""
     if article_id is None:
         return
-    count = Comment.objects.published().filter(article_id=article_id).count()
+    count = Comment.objects.published().for_article(article_id).count()
     Article.objects.filter(pk=article_id).update(
         published_comment_count=count, comments_changed_at=timezone.now()
     )
@@ -245,7 +245,7 @@ def publish_and_feature(
 def _next_feature_order(article_id: int | None) -> int:
     last = (
         Comment.objects.featured()
-        .filter(article_id=article_id)
+        .for_article(article_id)
         .order_by("-feature_order")
         .values_list("feature_order", flat=True)
         .first()
@@ -324,7 +324,7 @@ def reorder_features(
     """Set the order of an article's picks (first id first)."""
     picks = {
         c.pk: c
-        for c in Comment.objects.featured().filter(article=article).select_for_update()
+        for c in Comment.objects.featured().for_article(article).select_for_update()
     }
     for position, pk in enumerate(comment_ids):
         if pk not in picks:

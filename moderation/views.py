@@ -142,7 +142,7 @@ def article_picks(
     """An article's editor's picks, in page order: move them up or down, label them."""
     _require_editor(request)
     article = get_object_or_404(Article, pk=article_id)
-    picks = list(Comment.objects.featured().filter(article=article))
+    picks = list(Comment.objects.featured().for_article(article))
     form = PickOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _change_picks(request, article, picks, form.cleaned_data)
