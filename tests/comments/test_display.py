@@ -1,8 +1,6 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from comments.models import CommentStatus
 from moderation import transitions as t
@@ -100,34 +98,6 @@ def test_featured_comment_shows_label_and_comes_first(client, editor):
 
     assert html.index("Late pick.") < html.index("Early plain one.")
     assert "Editor’s pick · dissent" in html
-
-
-def _page_queries(client, article) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(article.get_absolute_url()).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_article_page_query_count_is_flat_in_comment_count(client):
-    one, many = make_article(), make_article()
-    make_comment(article=one, status=CommentStatus.PUBLISHED)
-    for _ in range(300):
-        make_comment(article=many, status=CommentStatus.PUBLISHED, body=f"c {_} " * 3)
-
-    assert _page_queries(client, one) == _page_queries(client, many)
-
-
-def test_publishing_changes_the_next_response(client, editor):
-    article = make_article()
-    client.get(article.get_absolute_url())  # warm the cached comments section
-    comment = make_comment(article=article, body="Fresh off the queue.")
-
-    t.publish_comment(comment=comment, editor=editor)
-
-    assert (
-        "Fresh off the queue."
-        in client.get(article.get_absolute_url()).content.decode()
-    )
 
 
 def test_comment_count_shown_on_article_and_index(client):

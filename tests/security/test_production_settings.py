@@ -79,9 +79,10 @@ def test_plain_http_opt_out_does_not_hide_other_deploy_problems():
     assert "security.W009" in result.stderr + result.stdout  # weak SECRET_KEY
 
 
-def test_missing_secret_key_with_debug_off_stops_with_one_line():
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_missing_required_variable_with_debug_off_stops_with_one_line(missing):
     env = production_env()
-    del env["SECRET_KEY"]
+    del env[missing]
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -93,7 +94,10 @@ def test_missing_secret_key_with_debug_off_stops_with_one_line():
     )
 
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"ImproperlyConfigured: set {missing} (required when DEBUG is off)."
+    )
+    assert "Traceback" not in result.stderr
 
 
 # The child process serves two pages with the real production settings (DEBUG off)
