@@ -1,4 +1,4 @@
-"""Emails to editors (comments waiting) and to commenters (yours is published)."""
+"""Emails to editors: comments are waiting (with signed links to decide them)."""
 
 import logging
 from datetime import timedelta
@@ -111,18 +111,3 @@ def _links_for(comment: Comment, editor: AbstractBaseUser) -> list[tuple[str, st
         )
         for action in links.actions_for(comment)
     ]
-
-
-def enqueue_publication_notice(comment_id: int) -> None:
-    """Tell a commenter who asked that their comment is on the page."""
-    comment = Comment.objects.select_related("article").get(pk=comment_id)
-    if not (comment.notify_on_publish and comment.author_email and comment.article):
-        return
-    context = {
-        "comment": comment,
-        "url": settings.SITE_URL + comment.get_absolute_url(),
-        "SITE_NAME": settings.SITE_NAME,
-    }
-    subject = f"Your comment on “{comment.article.title}” is published"
-    body = render_to_string("moderation/email/comment_published.txt", context)
-    send_mail_task.enqueue(subject, body, [comment.author_email])

@@ -18,6 +18,7 @@ from blog.models import Article
 from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
 from moderation.models import Action, Decision
+from moderation.publication_notice import enqueue_publication_notice
 
 S = CommentStatus
 PUBLISHABLE_FROM = (S.PENDING, S.REJECTED, S.SPAM)
@@ -133,8 +134,6 @@ def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comm
         note=note,
     )
     if current.notify_on_publish and current.author_email:
-        from moderation.notices import enqueue_publication_notice
-
         transaction.on_commit(partial(enqueue_publication_notice, current.pk))
     return current
 
