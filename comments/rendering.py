@@ -2,22 +2,35 @@
 
 Commenters write plain text. It is escaped, split into paragraphs (a blank line) and
 line breaks, and bare http(s) URLs become links with rel="nofollow ugc noopener".
-No markup from a commenter survives: `<b>` shows up as the text "<b>".
-bleach is deprecated upstream, so it stays behind this function (swappable for nh3).
+Code keeps its shape, as readers of a technology blog paste it: a fenced block
+(```), a block indented by four spaces, and `inline backticks` follow CommonMark's
+rules for them (what GitHub and Stack Overflow taught readers) and become
+<pre><code> and <code>. Nothing else of Markdown applies: `*`, `#`, `>` and `<b>`
+show up as typed.
+
+markdown-it-py's "zero" preset with only those rules enabled does the parsing, with
+raw HTML off (it escapes everything), so a spec-conformant parser, not a regex of
+ours, decides where code starts and ends. bleach then links URLs outside code and is
+the final allowlist; bleach is deprecated upstream, so it stays behind this function
+(swappable for nh3).
 """
 
 import re
+import secrets
 from functools import partial
 
 import bleach
 from bleach.linkifier import Linker
-from django.utils.html import escape
+from markdown_it import MarkdownIt
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _REL = "nofollow ugc noopener"
+# Our own markup from markdown-it: the code inside is escaped, so "</code>" in it can
+# only be the closing tag.
+_CODE = re.compile(r"(<code[^>]*>)(.*?)(</code>)", re.DOTALL)
+_CODE_RULES = ["fence", "code", "backticks", "newline"]
 
 
-def _set_rel(attrs: dict, new: bool = False) -> dict:
+def _set_rel(attrs: dict, new: bool = False) -> dict | None:
     href = attrs.get((None, "href"), "")
     if not href.startswith(("http://", "https://")):
         return None  # only web links; linkify never makes javascript: links anyway
@@ -25,10 +38,12 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+# breaks: a single newline is a line break, as it was in the reader's text box.
+_markdown = MarkdownIt("zero", {"html": False, "breaks": True}).enable(_CODE_RULES)
+_linker = Linker(callbacks=[_set_rel], parse_email=False)
 _clean = partial(
     bleach.clean,
-    tags={"p", "br", "a"},
+    tags={"p", "br", "a", "pre", "code"},
     attributes={"a": ["href", "rel"]},
     protocols={"http", "https"},
     strip=True,
@@ -36,10 +51,23 @@ _clean = partial(
 
 
 def render_comment(text: str) -> str:
-    """Plain comment text -> escaped HTML with paragraphs and nofollow links."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
-    html = "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    """Plain comment text -> escaped HTML: paragraphs, code as code, nofollow links."""
+    html = _markdown.render(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # markdown-it puts a newline after each block and line break; inside <pre> text
+    # is escaped, so these literal tags can only be markup, never the reader's code.
+    html = html.replace("</p>\n", "</p>").replace("</pre>\n", "</pre>")
+    html = html.replace("<br>\n", "<br>").strip()
+    # A URL inside code is code: linking it would change what the reader pasted. So
+    # code goes aside under an unguessable placeholder while linkify runs (its own
+    # skip_tags escapes the entities in skipped elements a second time: bleach 6.x).
+    nonce, kept = secrets.token_hex(8), []
+
+    def set_aside(match: re.Match) -> str:
+        kept.append(match.group(2))
+        return f"{match.group(1)}{nonce}-{len(kept) - 1}-{match.group(3)}"
+
+    html = _linker.linkify(_CODE.sub(set_aside, html))
+    html = re.sub(rf"{nonce}-(\d+)-", lambda m: kept[int(m.group(1))], html)
     # linkify parses the escaped HTML, so it can only ever add <a> around URLs;
     # clean() is the final allowlist over the result.
-    return _clean(_linker.linkify(html))
+    return _clean(html)

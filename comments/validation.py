@@ -18,11 +18,16 @@ _CONTROL = re.compile(
 NAME_MAX_LENGTH = 100
 
 
-def normalize_text(text: str) -> str:
-    """Unicode NFC, LF newlines, no control characters, no trailing spaces."""
+def normalize_text(text: str, *, keep_indent: bool = False) -> str:
+    """Unicode NFC, LF newlines, no control characters, no trailing spaces.
+
+    keep_indent keeps the first line's leading spaces (only blank lines around the
+    text go): a comment may start with a block of code indented by four spaces.
+    """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text.strip("\n") if keep_indent else text.strip()
 
 
 def has_forbidden_characters(text: str) -> bool:
@@ -37,8 +42,8 @@ def clean_body(text: str) -> str:
             "Your comment contains invisible control characters; please remove them.",
             code="control_characters",
         )
-    text = normalize_text(text)
-    if len(text) < settings.COMMENT_MIN_LENGTH:
+    text = normalize_text(text, keep_indent=True)
+    if len(text.strip()) < settings.COMMENT_MIN_LENGTH:
         raise ValidationError("Please write a comment.", code="too_short")
     if len(text) > settings.COMMENT_MAX_LENGTH:
         raise ValidationError(

@@ -15,6 +15,7 @@ import pytest
 
 from comments.addressing import comments_address_for
 from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
+from comments.validation import has_forbidden_characters
 from moderation import transitions as t
 from tests.factories import make_article, make_comment
 from tests.moderation.desk import REVIEW_URL
@@ -215,3 +216,59 @@ def test_emailed_hostile_payloads_are_inert_everywhere(
     feed = client.get(f"/articles/{article.slug}/comments/feed/").content
     for fragment in atom_entry_html(feed):
         assert_inert(fragment)
+
+
+# --- Code: fenced, indented and inline, by form and by email -----------------------
+
+
+def as_code(payload: str) -> dict[str, str]:
+    """The payload in each shape that becomes <pre><code> or <code>."""
+    indented = "\n".join("    " + line for line in payload.splitlines())
+    return {
+        "fenced": f"Code:\n\n```html\n{payload}\n```\n\nend",
+        "indented": f"Code:\n\n{indented}\n\nend",
+        "inline": f"Code: `{payload}` end",
+    }
+
+
+@pytest.mark.django_db
+def test_hostile_payloads_inside_code_are_inert_everywhere(
+    client, editor_client, editor, admin_baseline, settings
+):
+    from comments.mail.pipeline import ingest_raw_email
+
+    settings.COMMENTS_PER_PAGE = 1000
+
+    article = make_article(title="Code", slug="code")
+    for n, payload in enumerate(PAYLOADS):
+        for shape, body in as_code(payload).items():
+            post(client, article, body=f"{body} (web {shape} {n})")
+            message = EmailMessage()
+            message["From"] = f"r{n}@ex.org"
+            message["To"] = comments_address_for(article)
+            message["Subject"] = "Code"
+            message["Message-ID"] = f"<code-{shape}-{n}@example.org>"
+            message.set_content(f"{body} (mail {shape} {n})\n")
+            ingest_raw_email(message.as_bytes())
+    by_source = Counter(
+        Comment.objects.filter(article=article).values_list("source", flat=True)
+    )
+    # The form refuses a bidi override (the reader is asked to remove it); email
+    # strips it. Everything else is stored, in every shape, by both channels.
+    refused = sum(has_forbidden_characters(payload) for payload in PAYLOADS)
+    assert by_source == {
+        "web": 3 * (len(PAYLOADS) - refused),
+        "email": 3 * len(PAYLOADS),
+    }
+    publish_all(article, editor)
+
+    page = client.get(article.get_absolute_url()).text
+    assert "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in page
+    assert_inert(page)
+    feed = client.get("/articles/code/comments/feed/").content
+    for fragment in atom_entry_html(feed):
+        assert_inert(fragment)
+    for comment in Comment.objects.filter(article=article):
+        change = editor_client.get(f"/admin/comments/comment/{comment.pk}/change/")
+        assert_inert(change.text, baseline=admin_baseline["change"])
