@@ -7,21 +7,31 @@ from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from blog.admin import ArticleAdmin
 from blog.models import Article
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentSource, CommentStatus
 from comments.rendering import render_comment
 from moderation import transitions as t
+from moderation.forms import CommentChangeForm
 from moderation.models import Decision, PickLabel, RejectReason
 from moderation.pagination import QueuePaginator
+from moderation.review import whose
+
+# The comment list's filters sit in one row above the table, each folded to
+# "title: current choice" (the list fits 1280 px beside the admin's side menu).
+DROPDOWN_FILTER = "admin/comments/comment/filter.html"
+SHORT_EXCERPT = 60
 
 
 class StatusFilter(admin.SimpleListFilter):
     """Status, opening on the pending queue (the queue is what editors come for)."""
 
+    template = DROPDOWN_FILTER
     title = "status"
     parameter_name = "status"
 
@@ -44,6 +54,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class UnroutedFilter(admin.SimpleListFilter):
+    template = DROPDOWN_FILTER
     title = "routing"
     parameter_name = "routed"
 
@@ -56,6 +67,18 @@ class UnroutedFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(article__isnull=False)
         return queryset
+
+
+class SourceFilter(admin.ChoicesFieldListFilter):
+    template = DROPDOWN_FILTER
+
+
+class FeaturedFilter(admin.BooleanFieldListFilter):
+    template = DROPDOWN_FILTER
+
+
+class ArticleFilter(admin.RelatedFieldListFilter):
+    template = DROPDOWN_FILTER
 
 
 class DecisionInline(admin.TabularInline):
@@ -103,18 +126,24 @@ def _apply(
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentChangeForm
     list_display = (
         "excerpt_column",
-        "article",
-        "source",
-        "author_name",
-        "submitted_at",
-        "spam_score",
-        "status",
+        "article_column",
+        "from_column",
+        "submitted_column",
+        "spam_column",
+        "status_column",
         "featured",
     )
     list_display_links = ("excerpt_column",)
-    list_filter = (StatusFilter, "source", UnroutedFilter, "featured", "article")
+    list_filter = (
+        StatusFilter,
+        ("source", SourceFilter),
+        UnroutedFilter,
+        ("featured", FeaturedFilter),
+        ("article", ArticleFilter),
+    )
     list_select_related = ("article",)
     search_fields = ("body", "edited_body", "author_name", "author_email")
     ordering = ("submitted_at", "pk")
@@ -209,9 +238,49 @@ class CommentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_fieldsets(self, request: HttpRequest, obj: object = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.source != CommentSource.EMAIL:
+            # Nothing is trimmed from a form comment: no empty email section.
+            fieldsets = [
+                fs for fs in fieldsets if "trimmed_text" not in fs[1]["fields"]
+            ]
+        return fieldsets
+
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
-        return obj.excerpt
+        text = obj.excerpt
+        if len(text) > SHORT_EXCERPT:
+            text = text[: SHORT_EXCERPT - 1].rstrip() + "…"
+        return text
+
+    @admin.display(description="article", ordering="article__title")
+    def article_column(self, obj: Comment) -> str:
+        return obj.article.title if obj.article else "— unrouted —"
+
+    @admin.display(description="from", ordering="author_name")
+    def from_column(self, obj: Comment) -> str:
+        source = "email" if obj.source == CommentSource.EMAIL else "web"
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', obj.author_name, source
+        )
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted_column(self, obj: Comment) -> str:
+        when = timezone.localtime(obj.submitted_at)
+        return format_html(
+            '<time datetime="{}">{}</time>',
+            when.isoformat(),
+            format_date(when, "j M Y, H:i"),
+        )
+
+    @admin.display(description="spam", ordering="spam_score")
+    def spam_column(self, obj: Comment) -> int:
+        return obj.spam_score
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, obj: Comment) -> str:
+        return obj.status.capitalize()  # "Pending": the label "Awaiting review" is long
 
     @admin.display(description="status")
     def status_line(self, obj: Comment) -> str:
@@ -273,7 +342,11 @@ class CommentAdmin(admin.ModelAdmin):
         if "article" in form.changed_data and obj.article is not None:
             t.assign_article(comment=stored, editor=request.user, article=obj.article)
         if "edited_body" in form.changed_data:
-            t.edit_comment(comment=stored, editor=request.user, text=obj.edited_body)
+            # The field starts as the text visitors see; emptied, it means "back to
+            # the reader's own text".
+            text = obj.edited_body or stored.body
+            if text.strip() != stored.public_text.strip():
+                t.edit_comment(comment=stored, editor=request.user, text=text)
 
     def response_change(
         self, request: HttpRequest, obj: Comment
@@ -289,7 +362,7 @@ class CommentAdmin(admin.ModelAdmin):
             if key in request.POST:
                 try:
                     move(comment=obj, editor=request.user)
-                    self.message_user(request, f"{verb}: comment #{obj.pk}.")
+                    self.message_user(request, f"{verb}: {whose(obj)}.")
                 except t.InvalidTransition as exc:
                     self.message_user(
                         request, f"Not done: {exc}.", level=messages.ERROR

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from comments.models import Comment
 from moderation.models import PickLabel, RejectReason
 
 REVIEW_ACTIONS = [
@@ -79,3 +80,22 @@ class PickOrderForm(forms.Form):
         to_field_name="name",
         empty_label="no label",
     )
+
+
+class CommentChangeForm(forms.ModelForm):
+    """The comment's admin page: "Edited body" starts as the text visitors see, as
+    on the review screen, so fixing a typo is editing, not retyping."""
+
+    class Meta:
+        model = Comment
+        fields = ("article", "edited_body")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("edited_body")
+        if field is not None and self.instance.pk:
+            self.initial["edited_body"] = self.instance.public_text
+            field.help_text = (
+                "What visitors read. Change it to fix a typo; the reader’s "
+                "original above is kept."
+            )

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ UNDOABLE = (
 # "f" writes publish + feature and "e" writes edit + publish: one key, one undo.
 COMPOUND = {(Action.PUBLISH, Action.FEATURE), (Action.EDIT, Action.PUBLISH)}
 COMPOUND_WINDOW = timedelta(seconds=10)
+OPENING_LENGTH = 40  # characters of a comment's text that say which one it was
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,13 @@ def position_in(queue: QuerySet, comment: Comment) -> Position:
 
 
 def commenter_history(comment: Comment) -> list[Comment]:
-    """The commenter's other comments, both channels, newest first, with the last
-    decision on each (as `last_action`, `last_editor`, `last_at`).
+    """The commenter's earlier comments, both channels, newest first, with the last
+    decision on each (as `last_action`, `last_editor`, `last_at`) and what matched
+    (`matched_by`: "address" or "IP").
 
     Matched by email address; web comments also by IP address, but only within the
-    retention period: after it, IPs are personal data we no longer hold.
+    retention period: after it, IPs are personal data we no longer hold. Only
+    earlier ones: what came later is not this comment's history.
     """
     mine = Comment.objects.none()
     if comment.author_email:
@@ -149,11 +152,17 @@ def commenter_history(comment: Comment) -> list[Comment]:
         mine = mine | Comment.objects.by_commenter(
             ip_address=comment.ip_address
         ).filter(source=CommentSource.WEB, submitted_at__gte=since)
+    by_address = (
+        When(author_email__iexact=comment.author_email, then=Value("address"))
+        if comment.author_email
+        else When(pk__in=[], then=Value("address"))
+    )
     last = Decision.objects.filter(comment=OuterRef("pk")).order_by("-at", "-pk")
     history = list(
-        mine.exclude(pk=comment.pk)
+        _before(mine, comment)
         .select_related("article")
         .annotate(
+            matched_by=Case(by_address, default=Value("IP")),
             last_action=Subquery(last.values("action")[:1]),
             last_editor=Subquery(last.values("editor__username")[:1]),
             last_at=Subquery(last.values("at")[:1]),
@@ -178,6 +187,22 @@ def auth_rows(comment: Comment) -> list[tuple[str, str]]:
     return rows
 
 
+def whose(comment: Comment) -> str:
+    """'Mara's comment “Weights without the training…”': which one, for a person
+    (the editors' messages; "#4" told them nothing)."""
+    words = " ".join(comment.public_text.split())
+    if len(words) > OPENING_LENGTH:
+        words = words[:OPENING_LENGTH].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    name = comment.author_name.strip()
+    if name and name != "Anonymous":
+        who = f"{name}’s comment"
+    elif comment.author_email:  # emailed ones stay "Anonymous" unless named
+        who = f"the comment from {comment.author_email}"
+    else:
+        who = "an anonymous comment"
+    return f"{who} “{words}”"
+
+
 @transaction.atomic
 def decide(
     *,
@@ -192,25 +217,24 @@ def decide(
 
     Raises InvalidTransition (rolling everything back) when it can't be done.
     """
+    what = whose(comment)
     if action == "publish":
         t.publish_comment(comment=comment, editor=editor)
-        return f"Published #{comment.pk}."
+        return f"Published {what}."
     if action == "feature":
         t.publish_and_feature(comment=comment, editor=editor, label=label)
-        return f"Published and featured #{comment.pk}" + (
-            f" ({label})." if label else "."
-        )
+        return f"Published and featured {what}" + (f" ({label})." if label else ".")
     if action == "reject":
         t.reject_comment(comment=comment, editor=editor, reason=reason)
-        return f"Rejected #{comment.pk}" + (f" ({reason})." if reason else ".")
+        return f"Rejected {what}" + (f" ({reason})." if reason else ".")
     if action == "spam":
         t.mark_spam(comment=comment, editor=editor)
-        return f"Marked #{comment.pk} as spam."
+        return f"Marked {what} as spam."
     if action == "edit":
         if text.strip() != comment.public_text.strip():
             comment = t.edit_comment(comment=comment, editor=editor, text=text)
-        t.publish_comment(comment=comment, editor=editor)
-        return f"Edited and published #{comment.pk}."
+        comment = t.publish_comment(comment=comment, editor=editor)
+        return f"Edited and published {whose(comment)}."  # as it now reads
     raise ValueError(f"unknown review action {action!r}")
 
 
@@ -251,12 +275,12 @@ def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:
 
 
 def describe_step(step: list[Decision]) -> str:
-    """'Published and featured #12', for the undo button."""
+    """'Published and featured (Mara's comment “Weights…”)', for the undo button."""
     if not step:
         return ""
     actions = [d.get_action_display() for d in step]
     text = actions[0] + "".join(f" and {a.lower()}" for a in actions[1:])
-    return f"{text} #{step[0].comment_id}"
+    return f"{text} ({whose(step[0].comment)})"
 
 
 @transaction.atomic

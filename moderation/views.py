@@ -111,7 +111,7 @@ def _review_decision(
     except t.InvalidTransition as exc:
         messages.error(request, f"Not done: {exc}.")
         return HttpResponseRedirect(_review_url(filters, comment.pk))
-    messages.success(request, f"{done} (u to undo)")
+    messages.success(request, f"{done} Press u to undo.")
     return HttpResponseRedirect(_review_url(filters, following and following.pk))
 
 

@@ -197,12 +197,15 @@ def test_clear_queue_with_keyboard(page, live_server):
     for index in range(2, 20):
         if index == MISTAKE:
             _key(page, "r")  # the wrong key
-            assert _message(page) == f"Rejected #{ids[index]}. (u to undo)"
+            # Whose comment and its first words, and the key that undoes it.
+            which = f"the comment from reader{index}@example.net “Comment {index}"
+            assert _message(page).startswith(f"Rejected {which} on A by email: a")
+            assert _message(page).endswith("”. Press u to undo.")
             undo = page.locator("#review-undo")
-            assert undo.get_attribute("data-undo") == f"Rejected #{ids[index]}"
+            assert undo.get_attribute("data-undo").startswith(f"Rejected ({which}")
             assert Comment.objects.get(pk=ids[index]).status == CommentStatus.REJECTED
             _key(page, "u")
-            assert _message(page) == f"Undone: Rejected #{ids[index]}."
+            assert _message(page).startswith(f"Undone: Rejected ({which} on A")
             assert _current(page) == ids[index]
             assert Comment.objects.get(pk=ids[index]).status == CommentStatus.PENDING
             shot(page, "desk-03-undone")

@@ -1,11 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Comment, CommentSource, CommentStatus
-from moderation.models import Decision
+from moderation import transitions as t
+from moderation.models import Decision, PickLabel, RejectReason
 from tests.factories import make_article, make_comment, make_user
+from tests.moderation.desk import REVIEW_URL, make_email_comment
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/comment/"
@@ -182,3 +186,145 @@ def test_article_admin_shows_its_comments_inline(client, db):
     html = client.get(f"/admin/blog/article/{article.pk}/change/").content.decode()
 
     assert "Inline visible comment." in html
+
+
+# --- Issue 14: what editors met first -----------------------------------------------
+
+
+def change_page(editor_client, comment) -> BeautifulSoup:
+    response = editor_client.get(f"{QUEUE}{comment.pk}/change/")
+    assert response.status_code == 200
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def change_form(comment, **fields) -> dict:
+    return {
+        "article": comment.article_id,
+        "author_name": comment.author_name,
+        "decisions-TOTAL_FORMS": 0,
+        "decisions-INITIAL_FORMS": 0,
+        "_continue": "1",
+        **fields,
+    }
+
+
+def test_comment_list_shows_a_short_excerpt_and_compact_columns(editor_client):
+    long_text = "Word " * 60
+    make_comment(body=long_text, author_name="Mara")
+
+    soup = BeautifulSoup(editor_client.get(QUEUE).content.decode(), "html.parser")
+
+    row = soup.select_one("#result_list tbody tr")
+    excerpt = row.select_one(".field-excerpt_column").get_text()
+    assert len(excerpt) <= 60 and excerpt.endswith("…")
+    assert "Mara" in row.select_one(".field-from_column").get_text()
+    assert "web" in row.select_one(".field-from_column").get_text()
+    headers = [th.get_text(strip=True) for th in soup.select("#result_list thead th")]
+    assert headers[1:] == [
+        "Comment",
+        "Article",
+        "From",
+        "Submitted",
+        "Spam",
+        "Status",
+        "Featured",
+    ]
+
+
+def test_comment_list_filters_are_folded_showing_their_choice(editor_client):
+    make_comment(article=make_article())
+    make_comment(article=make_article())
+
+    soup = BeautifulSoup(editor_client.get(QUEUE).content.decode(), "html.parser")
+
+    folded = soup.select("#changelist-filter details")
+    assert len(folded) == 5
+    assert not any(d.has_attr("open") for d in folded)
+    summaries = [" ".join(d.summary.get_text().split()) for d in folded]
+    assert summaries[0] == "Status: Awaiting review"
+
+
+def test_edited_body_starts_as_the_text_visitors_see(editor_client, editor):
+    plain = make_comment(body="The reader's own words.")
+    edited = make_comment(body="teh words")
+    t.edit_comment(comment=edited, editor=editor, text="The words, fixed.")
+
+    for comment, expected in [
+        (plain, "The reader's own words."),
+        (edited, "The words, fixed."),
+    ]:
+        textarea = change_page(editor_client, comment).find(id="id_edited_body")
+        assert textarea.get_text().strip() == expected
+
+
+def test_saving_the_page_untouched_records_no_edit(editor_client):
+    comment = make_comment(body="Left as it is.")
+
+    editor_client.post(
+        f"{QUEUE}{comment.pk}/change/",
+        change_form(comment, edited_body="Left as it is."),
+    )
+
+    comment.refresh_from_db()
+    assert comment.edited_body == ""
+    assert not Decision.objects.for_comment(comment).filter(action="edit").exists()
+
+
+def test_emptying_edited_body_goes_back_to_the_readers_text(editor_client, editor):
+    comment = make_comment(body="teh words")
+    t.edit_comment(comment=comment, editor=editor, text="The words, fixed.")
+
+    response = editor_client.post(
+        f"{QUEUE}{comment.pk}/change/", change_form(comment, edited_body="")
+    )
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.edited_body, comment.public_text) == ("", "teh words")
+
+
+def test_web_comment_page_has_no_email_sections(editor_client):
+    web = make_comment(body="From the form.")
+    mailed = make_email_comment()
+
+    web_page = change_page(editor_client, web).get_text()
+    mail_page = change_page(editor_client, mailed).get_text()
+
+    assert "What trimming removed" not in web_page
+    assert "What trimming removed" in mail_page
+
+
+def test_change_page_buttons_say_whose_comment(editor_client):
+    comment = make_comment(author_name="Mara", body="Weights without data: a view.")
+
+    response = editor_client.post(
+        f"{QUEUE}{comment.pk}/change/",
+        change_form(comment, edited_body=comment.body, _publish="1"),
+        follow=True,
+    )
+
+    assert "Published: Mara’s comment “Weights without data: a view.”" in (
+        response.content.decode()
+    )
+
+
+def test_fresh_install_offers_pick_labels_and_reject_reasons(editor_client):
+    make_comment()
+
+    soup = BeautifulSoup(editor_client.get(REVIEW_URL).content.decode(), "html.parser")
+
+    labels = [o.get_text() for o in soup.select("select[name=label] option")]
+    reasons = [o.get_text() for o in soup.select("select[name=reason] option")]
+    assert "Expert view" in labels and len(labels) >= 4
+    assert "Off topic" in reasons and len(reasons) >= 4
+
+
+def test_deleted_default_labels_are_not_created_again_by_migrate():
+    PickLabel.objects.filter(name="Dissent").delete()
+    RejectReason.objects.all().delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert not PickLabel.objects.filter(name="Dissent").exists()
+    assert not RejectReason.objects.exists()
+    assert PickLabel.objects.filter(name="Expert view").exists()

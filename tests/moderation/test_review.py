@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation.models import Action, Decision, PickLabel, RejectReason
@@ -154,11 +155,13 @@ def test_publishing_unrouted_comment_is_refused_with_message(editor_client):
 
 
 def test_undo_restores_the_last_decision(editor_client):
-    comment = make_comment()
+    comment = make_comment(author_name="Mara", body="Weights without data, again.")
     decide(editor_client, comment, "reject")
 
     soup = page(editor_client.get(REVIEW_URL))
-    assert f"Rejected #{comment.pk}" in soup.find(id="review-undo").get_text()
+    assert "Rejected (Mara’s comment “Weights without data, again.”)" in soup.find(
+        id="review-undo"
+    ).get_text(" ")
     response = editor_client.post(REVIEW_URL, {"action": "undo"})
 
     comment.refresh_from_db()
@@ -174,7 +177,8 @@ def test_undo_of_publish_and_feature_returns_comment_to_queue(editor_client, cli
 
     comment.refresh_from_db()
     assert (comment.status, comment.featured) == (S.PENDING, False)
-    article_page = client.get(comment.article.get_absolute_url()).content.decode()
+    # A visitor's view (the editor's own client would carry the editor's messages).
+    article_page = Client().get(comment.article.get_absolute_url()).content.decode()
     assert "A pick, briefly." not in article_page
 
 
@@ -398,3 +402,68 @@ def test_undo_of_edit_and_publish_restores_text_and_queue(editor_client):
 
     comment.refresh_from_db()
     assert (comment.status, comment.public_text) == (S.PENDING, "teh txt")
+
+
+def test_commenter_history_shows_only_earlier_comments(editor_client):
+    earlier = aged(make_comment(author_email="ada@example.org"), 5)
+    current = aged(make_comment(author_email="ada@example.org"), 3)
+    later = aged(make_comment(author_email="ada@example.org"), 1)
+
+    soup = page(editor_client.get(f"{REVIEW_URL}?c={current.pk}"))
+
+    history = soup.find(id="review-history")
+    listed = {int(li["data-comment-id"]) for li in history.find_all("li")}
+    assert listed == {earlier.pk} and later.pk not in listed
+
+
+def test_commenter_history_says_whether_address_or_ip_matched(editor_client):
+    by_address = aged(make_email_comment(author_email="Ada@Example.org"), 3)
+    by_ip = aged(make_comment(ip_address="203.0.113.9"), 2)
+    current = make_comment(author_email="ada@example.org", ip_address="203.0.113.9")
+
+    soup = page(editor_client.get(f"{REVIEW_URL}?c={current.pk}"))
+
+    history = soup.find(id="review-history")
+    said = {
+        int(li["data-comment-id"]): li.find(class_="history-match").get_text()
+        for li in history.find_all("li")
+    }
+    assert said == {by_address.pk: "same email address", by_ip.pk: "same IP address"}
+
+
+def test_decision_message_says_whose_comment_its_first_words_and_undo_key(
+    editor_client,
+):
+    comment = make_comment(
+        author_name="Mara",
+        body="Weights without the training data are like a .so without headers.",
+    )
+
+    response = decide(editor_client, comment, "publish")
+
+    text = page(editor_client.get(response.url)).find(class_="messagelist").get_text()
+    assert text.strip() == (
+        "Published Mara’s comment “Weights without the training data are…”. "
+        "Press u to undo."
+    )
+
+
+def test_emailed_anonymous_comment_is_named_by_its_address(editor_client):
+    comment = make_email_comment(author_email="jane@example.org")
+
+    response = decide(editor_client, comment, "spam")
+
+    text = page(editor_client.get(response.url)).find(class_="messagelist").get_text()
+    assert text.strip().startswith("Marked the comment from jane@example.org “A ")
+
+
+def test_key_sheet_lists_every_key_with_escape_and_picker_steps(editor_client):
+    make_comment()
+
+    sheet = page(editor_client.get(REVIEW_URL)).find(id="review-keysheet")
+
+    keys = {kbd.get_text() for kbd in sheet.find_all("kbd")}
+    assert {"j", "k", "p", "f", "l", "n", "r", "s", "e", "u", "Esc"} <= keys
+    assert "choose a pick label, leave the list, publish and feature" in (
+        sheet.get_text()
+    )
