@@ -29,13 +29,14 @@ $(STAMP): requirements.lock requirements-dev.lock | $(BIN)/python
 
 install: $(STAMP)
 
+# PORT goes to Django too: SITE_URL's default (the links it prints and mails) follows it.
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
-	$(MANAGE) seed_demo
-	$(MANAGE) ensure_dev_editor
-	$(MANAGE) runserver $(HOST):$(PORT)
+	PORT=$(PORT) $(MANAGE) seed_demo
+	PORT=$(PORT) $(MANAGE) ensure_dev_editor
+	PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

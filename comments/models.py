@@ -196,6 +196,14 @@ class Comment(models.Model):
         return bool(self.edited_body) and self.edited_body != self.body
 
     @property
+    def pick_mark(self) -> str:
+        """The mark "Editor's pick · <label>", without a label that says it again."""
+        letters = "".join(ch for ch in self.pick_label.lower() if ch.isalpha())
+        if not letters or letters in {"editorspick", "editorpick", "editorspicks"}:
+            return "Editor’s pick"
+        return f"Editor’s pick · {self.pick_label}"
+
+    @property
     def excerpt(self) -> str:
         text = " ".join(self.public_text.split())
         return text if len(text) <= 80 else text[:79] + "…"

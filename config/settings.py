@@ -182,7 +182,11 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # and serve it stale while it does (blog/caching.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 SITE_NAME = env.str("SITE_NAME", default="The Source Hat")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, it is where `make run` serves (its PORT), so the links printed and mailed
+# in a local run lead back to it.
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 COMMENTS_EMAIL_DOMAIN = parseaddr(COMMENTS_EMAIL_ADDRESS)[1].rpartition("@")[2]
 
@@ -190,6 +194,9 @@ COMMENTS_EMAIL_DOMAIN = parseaddr(COMMENTS_EMAIL_ADDRESS)[1].rpartition("@")[2]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise
+# with a public Cache-Control like any static file.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -116,3 +116,13 @@ def test_healthz_answers_503_when_database_fails(client, monkeypatch):
     monkeypatch.setattr(CursorWrapper, "execute", broken)
 
     assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.django_db
+def test_favicon_is_an_icon_any_cache_may_keep(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert "public" in response["Cache-Control"]
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # ICO

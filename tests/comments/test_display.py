@@ -1,8 +1,10 @@
 import re
+from datetime import datetime, timezone
 
 import pytest
+from bs4 import BeautifulSoup
 
-from comments.models import CommentStatus
+from comments.models import Comment, CommentStatus
 from moderation import transitions as t
 from tests.factories import make_article, make_comment
 from tests.security.inert import assert_inert, atom_entry_html
@@ -110,3 +112,61 @@ def test_comment_count_shown_on_article_and_index(client):
         in client.get(article.get_absolute_url()).content.decode()
     )
     assert re.search(r"2 comments<", client.get("/").content.decode())
+
+
+def test_comment_shows_date_and_time_in_a_time_element(client):
+    article = make_article()
+    comment = make_comment(article=article, status=CommentStatus.PUBLISHED)
+    Comment.objects.filter(pk=comment.pk).update(
+        published_at=datetime(2026, 3, 4, 17, 5, tzinfo=timezone.utc)
+    )
+    t.edit_comment(comment=comment, editor=None, text="Moves the cache key on.")
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    time = soup.select_one(f"#c{comment.pk} time")
+    assert time["datetime"] == "2026-03-04T17:05:00+00:00"
+    assert time.get_text() == "4 Mar 2026, 17:05 UTC"
+
+
+def test_picks_and_other_comments_have_a_heading_each(client, editor):
+    article = make_article()
+    make_comment(article=article, status=CommentStatus.PUBLISHED, body="Plain.")
+    make_comment(article=article, status=CommentStatus.PUBLISHED, featured=True)
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    headings = [h.get_text() for h in soup.select("#comments h3.comment-group")]
+    assert headings == ["Editor’s picks", "Other comments"]
+    plain = soup.find(string=re.compile("Plain."))
+    assert plain.find_previous("h3").get_text() == "Other comments"
+
+
+def test_comments_without_picks_have_no_group_headings(client):
+    article = make_article()
+    make_comment(article=article, status=CommentStatus.PUBLISHED)
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    assert soup.select("#comments h3.comment-group") == []
+
+
+@pytest.mark.parametrize(
+    ("label", "mark"),
+    [
+        ("Editor's pick", "Editor’s pick"),
+        ("editors’ picks", "Editor’s pick"),
+        ("", "Editor’s pick"),
+        ("dissent", "Editor’s pick · dissent"),
+    ],
+)
+def test_pick_label_that_repeats_the_mark_is_not_shown_twice(
+    client, editor, label, mark
+):
+    article = make_article()
+    pick = make_comment(article=article, status=CommentStatus.PUBLISHED)
+    t.feature_comment(comment=pick, editor=editor, label=label)
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    assert soup.select_one(".pick-mark").get_text() == mark
