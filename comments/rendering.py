@@ -44,7 +44,7 @@ _linker = Linker(callbacks=[_set_rel], parse_email=False)
 _clean = partial(
     bleach.clean,
     tags={"p", "br", "a", "pre", "code"},
-    attributes={"a": ["href", "rel"]},
+    attributes={"a": ["href", "rel"], "pre": ["tabindex"]},
     protocols={"http", "https"},
     strip=True,
 )
@@ -57,6 +57,9 @@ def render_comment(text: str) -> str:
     # is escaped, so these literal tags can only be markup, never the reader's code.
     html = html.replace("</p>\n", "</p>").replace("</pre>\n", "</pre>")
     html = html.replace("<br>\n", "<br>").strip()
+    # A long line scrolls sideways; tabindex lets a keyboard scroll it too (WCAG
+    # 2.1.1; axe's scrollable-region-focusable).
+    html = html.replace("<pre>", '<pre tabindex="0">')
     # A URL inside code is code: linking it would change what the reader pasted. So
     # code goes aside under an unguessable placeholder while linkify runs (its own
     # skip_tags escapes the entities in skipped elements a second time: bleach 6.x).
