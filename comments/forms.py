@@ -25,13 +25,15 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
         error_messages={"required": "Please write a comment."},
-        # The length rule lives in validation.clean_body; the widget's maxlength is a
-        # courtesy to browsers (counted a little generously for CRLF newlines).
+        # The length rule lives in validation.clean_body, and the server is its only
+        # judge: a maxlength made browsers drop pasted text silently. The limit is
+        # given to static/js/comment-tools.js for its live count instead.
         widget=forms.Textarea(
-            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH + 500}
+            attrs={"rows": 8, "data-max-length": settings.COMMENT_MAX_LENGTH}
         ),
         help_text=f"Plain text, up to {settings.COMMENT_MAX_LENGTH:,} characters. "
-        "Links are allowed; HTML is shown as typed.",
+        "Links are allowed; HTML is shown as typed. Code keeps its shape between "
+        "``` lines, indented by four spaces, or in `backticks`.",
         strip=False,
     )
     notify = forms.BooleanField(
@@ -77,6 +79,11 @@ class CommentForm(forms.Form):
         except ValueError:
             return None
         return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+    @property
+    def has_text(self) -> bool:
+        """The reader sent some text (so a page refusing it can say it is kept)."""
+        return bool(str(self.data.get("body", "")).strip())
 
     @property
     def honeypot_filled(self) -> bool:

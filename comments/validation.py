@@ -46,9 +46,10 @@ def clean_body(text: str) -> str:
     if len(text.strip()) < settings.COMMENT_MIN_LENGTH:
         raise ValidationError("Please write a comment.", code="too_short")
     if len(text) > settings.COMMENT_MAX_LENGTH:
+        over = len(text) - settings.COMMENT_MAX_LENGTH
         raise ValidationError(
-            f"Comments are limited to {settings.COMMENT_MAX_LENGTH:,} characters "
-            f"(yours has {len(text):,}).",
+            f"Comments are limited to {settings.COMMENT_MAX_LENGTH:,} characters; "
+            f"yours has {len(text):,}. Please shorten it by {over:,}.",
             code="too_long",
         )
     return text

@@ -1,8 +1,11 @@
 """The comments section the blog's article page includes (templates may cross apps)."""
 
+import re
+
 from django import template
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.caching import cached
@@ -52,3 +55,14 @@ def comments_section(context: template.Context, article: Article) -> SafeString:
     key = f"comments:section:{article.pk}:{changed}:{page}"
     html = cached(key, lambda: _render_section(article, page, pages), SECTION_SECONDS)
     return mark_safe(html)  # our own template's output, escaped as it rendered
+
+
+@register.filter
+def breakable_address(address: str) -> SafeString:
+    """The address in pieces that never break inside, with the only break points
+    after "+" and before "@": a phone shows it whole, or split where a reader
+    can still see it is one address."""
+    pieces = [p for p in re.split(r"(?<=\+)|(?=@)", address) if p]
+    return format_html_join(
+        mark_safe("<wbr>"), '<span class="nobr">{}</span>', ((p,) for p in pieces)
+    )

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.urls import set_script_prefix
 from django.utils import timezone
@@ -207,3 +208,59 @@ def test_form_states_the_length_limit(client):
     html = client.get(make_article().get_absolute_url()).content.decode()
 
     assert "up to 10,000 characters" in html
+
+
+def test_comment_box_does_not_cut_long_text(client):
+    # A maxlength made the browser drop what was pasted past it, silently.
+    soup = BeautifulSoup(client.get(make_article().get_absolute_url()).text, "html5lib")
+
+    box = soup.find("textarea", attrs={"name": "body"})
+    assert not box.has_attr("maxlength")
+    assert box["data-max-length"] == "10000"
+
+
+def test_refused_long_comment_keeps_every_character_and_says_by_how_much(client):
+    text = "A long thought. " * 700 + "The end."  # 11,208 characters
+
+    response = _post(client, make_article(), body=text)
+
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.text, "html5lib")
+    kept = soup.find("textarea", attrs={"name": "body"}).get_text()
+    assert kept.strip() == text.strip()
+    assert "yours has 11,208. Please shorten it by 1,208." in response.text
+    assert "your text is kept" in response.text
+    assert not Comment.objects.exists()
+
+
+def test_refusal_says_text_is_kept_only_when_there_was_text(client):
+    article = make_article()
+
+    empty = _post(client, article, body="", email="not an address")
+    typed = _post(client, article, body="Some words.", email="not an address")
+
+    assert empty.status_code == typed.status_code == 400
+    assert "text is kept" not in empty.text
+    assert "Please fix what is marked below." in empty.text
+    assert "Please fix what is marked below; your text is kept." in typed.text
+
+
+def test_article_page_explains_the_email_route_beside_the_address(client):
+    article = make_article(slug="open-weights")
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    write_to = soup.find(id="write-to")
+    text = " ".join(write_to.get_text(" ").split())
+    assert "appears as “Anonymous” unless an editor adds a name" in text
+    assert "No receipt or reply comes back" in text
+    link = write_to.find("a", class_="address")
+    assert link["href"].startswith("mailto:tech.handrail404+open-weights@")
+    assert link.get_text() == "tech.handrail404+open-weights@passinbox.com"
+    # Break points only after "+" and before "@"; each piece never breaks inside.
+    pieces = [span.get_text() for span in link.find_all("span", class_="nobr")]
+    assert pieces == ["tech.handrail404+", "open-weights", "@passinbox.com"]
+    assert len(link.find_all("wbr")) == 2
+    copy = write_to.find("button", class_="copy-address")
+    assert copy.has_attr("hidden")  # until the script shows it: it needs JavaScript
+    assert copy["data-copy"] == "tech.handrail404+open-weights@passinbox.com"

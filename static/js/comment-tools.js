@@ -1,0 +1,105 @@
+// Two aids for readers who write; a static file because the Content Security Policy
+// forbids inline script. Without JavaScript the page still works: the address reads
+// whole and its mailto: link opens the mail program; the server judges the length.
+(function () {
+  "use strict";
+
+  // --- Copy the comments address ------------------------------------------------
+  document.querySelectorAll("button.copy-address[data-copy]").forEach(function (button) {
+    var status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    button.after(status);
+    button.hidden = false;
+
+    function copied(ok) {
+      button.textContent = ok ? "Copied" : "Copy address";
+      status.textContent = ok ? "Address copied." : "Could not copy; select the address instead.";
+      window.setTimeout(function () {
+        button.textContent = "Copy address";
+        status.textContent = "";
+      }, 4000);
+    }
+
+    function fallback(text) {
+      // Older browsers, or a page not served over HTTPS: copy from a selection.
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (e) {
+        ok = false;
+      }
+      area.remove();
+      button.focus();
+      return ok;
+    }
+
+    button.addEventListener("click", function () {
+      var text = button.getAttribute("data-copy");
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(
+          function () { copied(true); },
+          function () { copied(fallback(text)); }
+        );
+      } else {
+        copied(fallback(text));
+      }
+    });
+  });
+
+  // --- How many characters are left ---------------------------------------------
+  // Counted as the server counts (comments/validation.py): Unicode code points of
+  // the NFC text, trailing spaces of each line and blank lines at the ends left out.
+  function counted(value) {
+    var text = value.normalize ? value.normalize("NFC") : value;
+    text = text.split("\n").map(function (line) {
+      return line.replace(/\s+$/, "");
+    }).join("\n").replace(/^\n+|\n+$/g, "");
+    return Array.from(text).length;
+  }
+
+  function number(n) {
+    return n.toLocaleString("en-GB");
+  }
+
+  document.querySelectorAll("textarea[data-max-length]").forEach(function (area) {
+    var limit = parseInt(area.getAttribute("data-max-length"), 10);
+    var counter = document.getElementById(area.id + "_counter");
+    if (!counter || !limit) {
+      return;
+    }
+    // A second, quieter copy for screen readers, updated when typing pauses
+    // rather than on every key.
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    counter.after(live);
+    var described = area.getAttribute("aria-describedby");
+    area.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+    var pause = null;
+
+    function update(announce) {
+      var left = limit - counted(area.value);
+      var text = left >= 0
+        ? number(left) + (left === 1 ? " character" : " characters") + " left"
+        : number(-left) + (left === -1 ? " character" : " characters") +
+          " too many: please shorten it before sending";
+      counter.textContent = text;
+      counter.classList.toggle("over", left < 0);
+      if (announce) {
+        window.clearTimeout(pause);
+        pause = window.setTimeout(function () { live.textContent = text; }, 1000);
+      }
+    }
+
+    counter.hidden = false;
+    area.addEventListener("input", function () { update(true); });
+    update(false);
+  });
+})();
