@@ -284,9 +284,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="status")
     def status_line(self, obj: Comment) -> str:
-        pick = " · editor’s pick" if obj.featured else ""
-        label = f" ({obj.pick_label})" if obj.pick_label else ""
-        return f"{obj.get_status_display()}{pick}{label}"
+        pick = f" · {obj.pick_mark}" if obj.featured else ""
+        return f"{obj.get_status_display()}{pick}"
 
     @admin.display(description="as visitors will see it")
     def preview(self, obj: Comment) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from blog.models import Article
 from comments.models import Comment, CommentSource
+from comments.rendering import render_comment
 from moderation import links
 from moderation import review as rv
 from moderation import transitions as t
@@ -72,6 +73,8 @@ def _review_context(
         "next_query": filters.query_string(
             c=position.next.pk if position and position.next else None
         ),
+        # As visitors would see it: code as code, links as links.
+        "comment_html": render_comment(comment.public_text) if comment else "",
         "history": rv.commenter_history(comment) if comment else [],
         "auth_rows": rv.auth_rows(comment)
         if comment and comment.source == CommentSource.EMAIL

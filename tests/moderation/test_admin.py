@@ -328,3 +328,12 @@ def test_deleted_default_labels_are_not_created_again_by_migrate():
     assert not PickLabel.objects.filter(name="Dissent").exists()
     assert not RejectReason.objects.exists()
     assert PickLabel.objects.filter(name="Expert view").exists()
+
+
+def test_status_line_does_not_repeat_a_pick_label_that_says_pick(editor_client, editor):
+    comment = make_comment(status=CommentStatus.PUBLISHED)
+    t.feature_comment(comment=comment, editor=editor, label="Editor's pick")
+
+    status = change_page(editor_client, comment).find(class_="field-status_line")
+
+    assert " ".join(status.get_text().split()) == "Status: Published · Editor’s pick"

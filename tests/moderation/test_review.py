@@ -467,3 +467,14 @@ def test_key_sheet_lists_every_key_with_escape_and_picker_steps(editor_client):
     assert "choose a pick label, leave the list, publish and feature" in (
         sheet.get_text()
     )
+
+
+def test_review_screen_shows_code_and_links_as_visitors_will(editor_client):
+    make_comment(
+        body="Try:\n\n```\nif a < b:\n    go()\n```\n\nsee https://example.org"
+    )
+
+    text = page(editor_client.get(REVIEW_URL)).find(id="review-text")
+
+    assert text.find("pre").get_text() == "if a < b:\n    go()\n"
+    assert text.find("a")["href"] == "https://example.org"
