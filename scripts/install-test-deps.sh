@@ -6,6 +6,8 @@
 #   chromium       headless browser for the e2e tests
 #   nginx          the HTTP cache in front of a live test server (started per test
 #                  from a throwaway config)
+#   python3-venv   venvs for Debian's own /usr/bin/python3 (3.11.2): .ci/run checks
+#                  that the lock files install there
 #
 # Installing dovecot must not leave the system daemon running on 143/993: the
 # package's postinst calls invoke-rc.d, which we veto with a temporary
@@ -13,7 +15,7 @@
 # system dovecot afterwards.
 set -euo pipefail
 
-PACKAGES=(dovecot-imapd chromium docker-compose wrk nginx)
+PACKAGES=(dovecot-imapd chromium docker-compose wrk nginx python3-venv)
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "install-test-deps: must run as root (apt-get install)" >&2
