@@ -6,6 +6,9 @@ from django.conf import settings
 from comments.models import Comment
 from moderation.models import PickLabel, RejectReason
 
+# The largest id a 64-bit column holds: a bigger number is a clear form error, not a
+# database overflow (a 500).
+MAX_ID = 2**63 - 1
 REVIEW_ACTIONS = [
     ("publish", "Publish"),
     ("feature", "Publish and feature"),
@@ -20,7 +23,7 @@ class ReviewDecisionForm(forms.Form):
     """One button press on the review screen."""
 
     action = forms.ChoiceField(choices=REVIEW_ACTIONS)
-    comment = forms.IntegerField(required=False, min_value=1)
+    comment = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     label = forms.ModelChoiceField(
         queryset=PickLabel.objects.all(),
         required=False,
@@ -70,7 +73,7 @@ class ReviewDecisionForm(forms.Form):
 class PickOrderForm(forms.Form):
     """Move one pick up or down, or change its label, on an article's picks page."""
 
-    comment = forms.IntegerField(min_value=1)
+    comment = forms.IntegerField(min_value=1, max_value=MAX_ID)
     move = forms.ChoiceField(
         choices=[("up", "Up"), ("down", "Down"), ("label", "Set label")]
     )

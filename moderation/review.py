@@ -4,6 +4,7 @@ The view in moderation/views.py stays HTTP only; everything it shows or does abo
 comments is here, through queryset methods and the transitions.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -35,6 +36,17 @@ UNDOABLE = (
 COMPOUND = {(Action.PUBLISH, Action.FEATURE), (Action.EDIT, Action.PUBLISH)}
 COMPOUND_WINDOW = timedelta(seconds=10)
 OPENING_LENGTH = 40  # characters of a comment's text that say which one it was
+# An id as a URL carries it: ASCII digits that fit a 64-bit column. str.isdigit()
+# is no test ("²".isdigit() is True, and int("²") raises), and a 20-digit number
+# overflows the database's integer (a 500 on PostgreSQL and SQLite alike).
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: object) -> int | None:
+    """A positive id from a query parameter, or None for anything else."""
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        return None
+    return int(value) or None
 
 
 @dataclass(frozen=True)
@@ -47,10 +59,9 @@ class ReviewFilters:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "ReviewFilters":
-        article = query.get("article", "")
         source = query.get("source", "")
         return cls(
-            article=int(article) if article.isdigit() else None,
+            article=parse_id(query.get("article")),
             source=source if source in CommentSource.values else "",
             unrouted=query.get("unrouted") == "1",
         )
@@ -109,8 +120,9 @@ def next_after(queue: QuerySet, comment: Comment) -> Comment | None:
 
 def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
     """The comment asked for if it still waits, else the next one, else the oldest."""
-    if wanted and wanted.isdigit():
-        asked = Comment.objects.filter(pk=int(wanted)).first()
+    pk = parse_id(wanted)
+    if pk is not None:
+        asked = Comment.objects.filter(pk=pk).first()
         if asked is not None:
             found = queue.filter(pk=asked.pk).first() or next_after(queue, asked)
             if found is not None:

@@ -478,3 +478,34 @@ def test_review_screen_shows_code_and_links_as_visitors_will(editor_client):
 
     assert text.find("pre").get_text() == "if a < b:\n    go()\n"
     assert text.find("a")["href"] == "https://example.org"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "article=%C2%B2",  # "²": str.isdigit() says yes, int() says no
+        "article=99999999999999999999",  # more than a 64-bit column holds
+        "c=%C2%B2",
+        "c=99999999999999999999",
+        "article=-3&c=0",
+        "c=1e3&source=%00",
+    ],
+)
+def test_malformed_query_parameter_is_ignored_not_a_500(editor_client, query):
+    oldest = aged(make_comment(), 2)
+
+    response = editor_client.get(f"{REVIEW_URL}?{query}")
+
+    assert shown_id(response) == oldest.pk
+
+
+def test_decision_on_an_impossible_comment_id_is_refused_plainly(editor_client):
+    waiting = make_comment()
+
+    response = editor_client.post(
+        REVIEW_URL, {"action": "publish", "comment": "99999999999999999999"}
+    )
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == S.PENDING
