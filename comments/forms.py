@@ -56,6 +56,9 @@ class CommentForm(forms.Form):
     def clean_name(self) -> str:
         return validation.clean_name(self.cleaned_data.get("name", ""))
 
+    def clean_email(self) -> str:
+        return validation.clean_email(self.cleaned_data.get("email", ""))
+
     def clean_body(self) -> str:
         return validation.clean_body(self.cleaned_data.get("body", ""))
 
