@@ -4,9 +4,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from comments.mail.extract import extract_text
-from comments.mail.parsing import parse_email
-from comments.mail.pipeline import REPROCESSABLE, header_block, reprocess
+from comments.mail.parsing import header_block
+from comments.mail.pipeline import REPROCESSABLE, reprocess
 from comments.models import InboundEmail, SpamTerm
 
 # Enough to judge a message; the full bytes stay in the database.
@@ -70,7 +69,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Decoded text", {"fields": ("decoded_text",)}),
+        ("Decoded text", {"fields": ("decoded_text", "notes")}),
         ("Headers", {"classes": ("collapse",), "fields": ("headers",)}),
         ("Raw message", {"classes": ("collapse",), "fields": ("raw_preview",)}),
     )
@@ -94,10 +93,17 @@ class InboundEmailAdmin(admin.ModelAdmin):
         ]
         return format_html_join(" ", '<a href="{}">{}</a>', links) or "—"
 
-    @admin.display(description="text as the pipeline reads it")
+    @admin.display(description="text as the pipeline read it")
     def decoded_text(self, obj: InboundEmail) -> str:
-        text = extract_text(parse_email(bytes(obj.raw)))
-        return format_html('<pre class="inbound-text">{}</pre>', text or "(none)")
+        # Stored when the pipeline decided: never parsed again here (a hostile
+        # message could take minutes on every view).
+        text = obj.extracted_text or "(none)"
+        return format_html('<pre class="inbound-text">{}</pre>', text)
+
+    @admin.display(description="left unread")
+    def notes(self, obj: InboundEmail) -> str:
+        notes = [str(n) for n in obj.processing_notes or []]
+        return format_html_join("", "<p>{}</p>", ((n,) for n in notes)) or "—"
 
     @admin.display(description="headers")
     def headers(self, obj: InboundEmail) -> str:

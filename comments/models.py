@@ -259,6 +259,14 @@ class InboundEmail(models.Model):
     reason = models.CharField(max_length=40, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # What the pipeline read, stored when it decided: editors see it without the
+    # message being parsed again (a hostile one could take minutes).
+    extracted_text = models.TextField(
+        blank=True, help_text="The decoded text, quotes included, as read."
+    )
+    processing_notes = models.JSONField(
+        default=list, blank=True, help_text="What was left unread (a limit reached)."
+    )
 
     objects = InboundEmailQuerySet.as_manager()
 

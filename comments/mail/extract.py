@@ -12,14 +12,20 @@ import unicodedata
 from dataclasses import dataclass, field
 from email.message import Message
 
+from comments.mail.budget import Budget, OverBudget
+from comments.mail.charsets import decode_bytes
 from comments.mail.flowed import unflow
-from comments.mail.headers import normalize_charset, raw_header_values
-from comments.mail.html import html_to_text
+from comments.mail.headers import raw_header_values
+from comments.mail.html import MAX_HTML_CHARS, html_to_text
 from comments.mail.parsing import MAX_PARTS, ParsedEmail, content_type
+from comments.validation import strip_control_characters
 
 MAX_DEPTH = 10
-# C0 (except \t and \n) and C1 controls, DEL, and lone surrogates.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# What is kept of the text: ten times the longest comment, and as many lines as
+# a long reply with its whole quoted thread. Trimming reads no further; the raw
+# message keeps the rest.
+MAX_TEXT_CHARS = 100_000
+MAX_TEXT_LINES = 5_000
 # GitLab reply_parser.rb: a decoded body still holding MIME headers means the
 # structure was not understood; publishing it would leak raw MIME. A
 # multipart type, or a part header block (Content-Type then
@@ -35,33 +41,77 @@ _RAW_MIME = re.compile(
 class _Walk:
     """Budget and findings of one walk over the MIME tree."""
 
+    budget: Budget
     parts_left: int = MAX_PARTS
     plain: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """The text read from a message, and what was left unread."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+
+
 def extract_text(parsed: ParsedEmail) -> str:
     """The reader's text: plain part preferred, else HTML as text; never raises."""
+    return extract(parsed, budget=Budget()).text
+
+
+def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
+    """extract_text with its notes; OverBudget is the one exception it lets out."""
     if parsed.message is None:
-        return ""
+        return Extraction("")
+    walk = _Walk(budget)
     try:
-        walk = _Walk()
         _visit(parsed.message, walk, depth=0)
-        plain = clean_text("\n\n".join(t for t in walk.plain if t.strip()))
-        text = plain or clean_text(
-            "\n\n".join(html_to_text(h) for h in walk.html if h.strip())
+        plain = "\n\n".join(t for t in walk.plain if t.strip())
+        html = [h for h in walk.html if h.strip()]
+        notes = []
+        if not plain.strip() and any(len(h) > MAX_HTML_CHARS for h in html):
+            notes.append(f"Read the first {MAX_HTML_CHARS:,} characters of the HTML.")
+        text = clean_text(plain) or clean_text(
+            "\n\n".join(_html_part(h, budget) for h in html)
         )
+    except OverBudget:
+        raise
     except Exception:  # a broken message yields an empty body, not a crash
-        return ""
+        return Extraction("")
+    if walk.parts_left <= 0:
+        notes.append(f"Read the first {MAX_PARTS} MIME parts.")
     if _RAW_MIME.search(text):
-        return ""
-    return text
+        return Extraction("", tuple(notes))
+    text, cut = cap_text(text)
+    if cut:
+        notes.append(cut)
+    return Extraction(text, tuple(notes))
+
+
+def _html_part(html: str, budget: Budget) -> str:
+    budget.check("html")
+    return html_to_text(html)
+
+
+def cap_text(text: str) -> tuple[str, str]:
+    """(text within MAX_TEXT_CHARS and MAX_TEXT_LINES, a note if it was cut)."""
+    note = ""
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        note = f"Read the first {MAX_TEXT_CHARS:,} characters of the text."
+    lines = text.split("\n", MAX_TEXT_LINES)
+    if len(lines) > MAX_TEXT_LINES:
+        text = "\n".join(lines[:MAX_TEXT_LINES])
+        note = f"Read the first {MAX_TEXT_LINES:,} lines of the text."
+    return text, note
 
 
 def _visit(part: Message, walk: _Walk, depth: int) -> None:
     if walk.parts_left <= 0 or depth > MAX_DEPTH:
         return
     walk.parts_left -= 1
+    walk.budget.check("mime parts")
     ctype = content_type(part)
     if ctype.startswith("multipart/"):
         _visit_multipart(part, ctype, walk, depth)
@@ -126,7 +176,11 @@ def decode_part(part: Message) -> str:
     if isinstance(declared, tuple):  # RFC 2231-encoded parameter
         declared = declared[2]
     cte = "".join(raw_header_values(part, "Content-Transfer-Encoding")).lower()
-    text = decode_body_bytes(data, str(declared or ""), eight_bit="8bit" in cte)
+    label = str(declared or "").strip().strip("\"'").lower()
+    # A missing or us-ascii label, or 8bit transfer encoding, means the label is
+    # evidently wrong: valid UTF-8 then wins (charsets.decode_bytes).
+    utf8_first = "8bit" in cte or label in ("", "us-ascii", "ascii")
+    text = decode_bytes(data, label, utf8_first=utf8_first)
     try:
         params = {k.lower(): str(v).lower() for k, v in part.get_params() or []}
     except Exception:
@@ -136,35 +190,10 @@ def decode_part(part: Message) -> str:
     return text
 
 
-def decode_body_bytes(data: bytes, declared: str, *, eight_bit: bool = False) -> str:
-    """Decode a body: declared charset, then UTF-8, windows-1252, ISO-8859-1.
-
-    A missing or us-ascii label, or 8bit transfer encoding, puts UTF-8 first:
-    the label is then evidently wrong and valid UTF-8 is a strong signal
-    (Discourse receiver.rb fix_charset; corpus:
-    djmbx__message_with_invalid_content_for_declared_encoding). Unlike Zulip's
-    errors="ignore", every step is strict, and ISO-8859-1 accepts any byte, so
-    no character is dropped silently.
-    """
-    name = normalize_charset(declared)
-    label = declared.strip().strip("\"'").lower()
-    order = [name, "utf-8", "windows-1252", "iso-8859-1"]
-    if eight_bit or not label or label in ("us-ascii", "ascii"):
-        order = ["utf-8", name, "windows-1252", "iso-8859-1"]
-    for charset in order:
-        if not charset:
-            continue
-        try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("iso-8859-1")
-
-
 def clean_text(text: str) -> str:
     """LF newlines, NFC, no NUL/control chars (except \\n, \\t)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
-    text = _CONTROL_CHARS.sub("", text)
+    text = strip_control_characters(text)
     text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
     return text.strip()

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 from email.message import Message
 
-from comments.mail.headers import first_header, header_names, header_values
+from comments.mail.headers import HeaderIndex, decode_header_value
 from comments.mail.parsing import ParsedEmail, content_type, walk_parts
 
 OWN_MAIL = "own_mail"
@@ -75,21 +75,25 @@ _LIST_HEADERS = (
 def machine_mail_reason(
     parsed: ParsedEmail, own_addresses: Iterable[str]
 ) -> str | None:
-    """Why this message is machine mail to ignore, or None for a human's mail."""
-    message = parsed.message
+    """Why this message is machine mail to ignore, or None for a human's mail.
+
+    Each rule looks its fields up in ``parsed.headers`` (read once), and the
+    header-word rule reads each field once: linear in the header block.
+    """
+    message, headers = parsed.message, parsed.headers
     if is_own_address(parsed.from_address, own_addresses):
         return OWN_MAIL
     if message is None:
         return None
     if is_report(message) or _local_part_matches(parsed.from_address, _BOUNCE_SENDER):
         return BOUNCE
-    if is_auto_reply(message, parsed.subject):
+    if is_auto_reply(headers, parsed.subject):
         return AUTO_REPLY
-    if has_null_return_path(message):
+    if has_null_return_path(headers):
         return BOUNCE
-    if is_auto_generated(message, parsed.from_address):
+    if is_auto_generated(headers, parsed.from_address):
         return AUTO_GENERATED
-    if is_list_mail(message):
+    if is_list_mail(headers):
         return MAILING_LIST
     return None
 
@@ -120,69 +124,69 @@ def is_report(message: Message) -> bool:
     return any(content_type(part) == "multipart/report" for part in walk_parts(message))
 
 
-def has_null_return_path(message: Message) -> bool:
+def has_null_return_path(headers: HeaderIndex) -> bool:
     """True when the reverse path is empty (RFC 5321 §4.5.5: notifications)."""
-    return any(v.strip() in ("<>", "") for v in header_values(message, "Return-Path"))
+    return any(v.strip() in ("<>", "") for v in headers.values("Return-Path"))
 
 
-def _auto_submitted(message: Message) -> str:
+def _auto_submitted(headers: HeaderIndex) -> str:
     # RFC 3834 §5: the keyword may be followed by comments/parameters,
     # e.g. "auto-generated (failure)" (corpus: sisimai__rfc3464-01).
-    value = first_header(message, "Auto-Submitted").lower()
+    value = headers.first("Auto-Submitted").lower()
     return re.split(r"[\s;(]", value, maxsplit=1)[0] if value else ""
 
 
-def is_auto_reply(message: Message, subject: str) -> bool:
+def is_auto_reply(headers: HeaderIndex, subject: str) -> bool:
     """True for vacation / out-of-office answers (RFC 3834 auto-replied)."""
-    if _auto_submitted(message) == "auto-replied":
+    if _auto_submitted(headers) == "auto-replied":
         return True
     # GitLab receiver.rb ignore_auto_reply!: X-Autoreply: yes; X-Autorespond
     # is what Exim/cPanel autoresponders add.
     for name in ("X-Autoreply", "X-Autorespond"):
-        value = first_header(message, name).lower()
+        value = headers.first(name).lower()
         if value and value != "no":
             return True
     # Apple iCloud vacation (corpus: sisimai__rfc3834-03).
-    if first_header(message, "X-Apple-Action").lower() == "vacation":
+    if headers.first("X-Apple-Action").lower() == "vacation":
         return True
     # Exchange OOF carries X-Auto-Response-Suppress and no Auto-Submitted
     # (corpus: sisimai__rfc3834-02/-04); the subject prefix decides either way.
     return bool(_AUTO_REPLY_SUBJECT.match(subject))
 
 
-def is_auto_generated(message: Message, from_address: str) -> bool:
+def is_auto_generated(headers: HeaderIndex, from_address: str) -> bool:
     """True for robot mail that is not a reply: notifications, bulk, no-reply."""
-    auto = _auto_submitted(message)
+    auto = _auto_submitted(headers)
     if auto and auto != "no":
         return True
-    precedence = first_header(message, "Precedence").lower()
+    precedence = headers.first("Precedence").lower()
     if precedence in ("bulk", "junk", "auto_reply"):
         return True
     if _local_part_matches(from_address, _NO_REPLY_SENDER):
         return True
-    return _has_auto_response_header(message)
+    return _has_auto_response_header(headers)
 
 
-def _has_auto_response_header(message: Message) -> bool:
+def _has_auto_response_header(headers: HeaderIndex) -> bool:
     # Discourse matches its words against the whole header block except
     # X-Auto-Response-Suppress. We look at header names and X-* values only:
-    # a human's Subject or References may well say "auto-reply".
-    for name in header_names(message):
+    # a human's Subject or References may well say "auto-reply". One pass:
+    # each field is read once.
+    for name, value in headers:
         lowered = name.lower()
         if lowered in _AUTO_HEADER_SKIP:
             continue
         if _AUTO_HEADER_WORDS.search(lowered):
             return True
-        if lowered.startswith("x-") and any(
-            _AUTO_HEADER_WORDS.search(v) for v in header_values(message, name)
+        if lowered.startswith("x-") and _AUTO_HEADER_WORDS.search(
+            decode_header_value(value)
         ):
             return True
     return False
 
 
-def is_list_mail(message: Message) -> bool:
+def is_list_mail(headers: HeaderIndex) -> bool:
     """True for mailing-list traffic (RFC 2369 / RFC 2919 headers, Mailman)."""
-    names = {name.lower() for name in header_names(message)}
-    if names.intersection(_LIST_HEADERS):
+    if any(name in headers for name in _LIST_HEADERS):
         return True
-    return first_header(message, "Precedence").lower() == "list"
+    return headers.first("Precedence").lower() == "list"

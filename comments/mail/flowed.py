@@ -11,7 +11,9 @@ SIGNATURE_SEPARATOR = "-- "
 def unflow(text: str, *, delsp: bool = False) -> str:
     """Join soft line breaks of format=flowed text (RFC 3676 §4.1-4.5)."""
     out: list[str] = []
-    current: str | None = None
+    # The pieces of the paragraph being joined: a list, so a paragraph of many
+    # thousand soft breaks is joined once, not copied at each line.
+    current: list[str] | None = None
     current_depth = 0
     for line in text.split("\n"):
         match = _QUOTES.match(line)
@@ -24,16 +26,16 @@ def unflow(text: str, *, delsp: bool = False) -> str:
         if flowed and delsp:  # §4.2 DelSp=yes: the trailing space is not text
             content = content[:-1]
         if current is not None and depth == current_depth:
-            current += content
+            current.append(content)
         else:
             if current is not None:
-                out.append(_with_quotes(current, current_depth))
-            current, current_depth = content, depth
+                out.append(_with_quotes("".join(current), current_depth))
+            current, current_depth = [content], depth
         if not flowed:
-            out.append(_with_quotes(current, current_depth))
+            out.append(_with_quotes("".join(current), current_depth))
             current = None
     if current is not None:
-        out.append(_with_quotes(current, current_depth))
+        out.append(_with_quotes("".join(current), current_depth))
     return "\n".join(out)
 
 

@@ -8,99 +8,16 @@ header becomes a best-effort string, never an exception (EMAIL-SPEC §2).
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from email.header import decode_header
 from email.message import Message
 
-# C0 and C1 controls (and DEL); tab and newline are dealt with by the callers.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from comments.mail.charsets import decode_bytes, decode_mixed, normalize_charset
+from comments.validation import strip_control_characters
+
 _WHITESPACE_RUN = re.compile(r"\s+")
-
-# Bytes that are not valid UTF-8 are most often windows-1252 in Western mail
-# (EMAIL-SPEC §2, corpus: djmbx__message_with_single_byte_extended_subject_...).
-FALLBACK_CHARSETS: tuple[str, ...] = ("utf-8", "windows-1252", "iso-8859-1")
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes with the declared charset, then UTF-8, windows-1252, latin-1."""
-    for charset in _candidate_charsets(declared):
-        try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    # Unreachable in practice (iso-8859-1 decodes every byte), kept for safety.
-    return data.decode("utf-8", errors="replace")
-
-
-def _candidate_charsets(declared: str | None) -> list[str]:
-    candidates: list[str] = []
-    name = normalize_charset(declared)
-    if name:
-        candidates.append(name)
-    candidates.extend(c for c in FALLBACK_CHARSETS if c not in candidates)
-    return candidates
-
-
-# WHATWG Encoding Standard labels: browsers decode these as windows-1252, and
-# Outlook labels windows-1252 text (curly quotes, euro sign) as iso-8859-1; a
-# strict Latin-1 decode would store C1 controls instead (EMAIL-SPEC §2).
-# ks_c_5601-1987 is Microsoft's name for cp949 (corpus: mail__ks_c_5601-1987).
-_CHARSET_ALIASES: dict[str, str] = {
-    "us-ascii": "windows-1252",
-    "ascii": "windows-1252",
-    "iso-8859-1": "windows-1252",
-    "iso8859-1": "windows-1252",
-    "iso_8859-1": "windows-1252",
-    "latin1": "windows-1252",
-    "latin-1": "windows-1252",
-    "l1": "windows-1252",
-    "ks_c_5601-1987": "cp949",
-    "ks_c_5601": "cp949",
-    "ksc5601": "cp949",
-    "euc-kr": "cp949",
-    "x-sjis": "shift_jis",
-    "shift-jis": "shift_jis",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "big5": "big5hkscs",
-}
-
-
-def normalize_charset(declared: str | None) -> str:
-    """Map a declared MIME charset to a Python codec name, or "" if unknown."""
-    if not declared:
-        return ""
-    name = str(declared).strip().strip("\"'").lower()
-    name = _CHARSET_ALIASES.get(name, name)
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return ""
-
-
-def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: decode each byte that isn't UTF-8 as windows-1252."""
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start : error.end]
-    return bad.decode("windows-1252", errors="ignore") or bad.decode("latin-1"), (
-        error.end
-    )
-
-
-codecs.register_error("sourcehat-cp1252-fallback", _cp1252_fallback)
-
-
-def decode_mixed(data: bytes) -> str:
-    """Decode bytes as UTF-8 where valid and windows-1252 elsewhere.
-
-    Raw 8-bit header bytes are UTF-8 or a legacy charset, sometimes both in one
-    field (corpus: flanker__mailformed-headers); per-byte fallback keeps the
-    valid UTF-8 and still reads pure windows-1252 the same as decoding it whole.
-    """
-    return data.decode("utf-8", errors="sourcehat-cp1252-fallback")
 
 
 def has_raw_bytes(value: str) -> bool:
@@ -154,31 +71,67 @@ _ENCODED_WORD_GAP = re.compile(
 
 def clean_header_text(text: str) -> str:
     """Unfold, drop NUL/control characters, collapse whitespace, NFC-normalize."""
-    text = _CONTROL_CHARS.sub("", text.replace("\t", " "))
+    text = strip_control_characters(text.replace("\t", " "))
     text = _WHITESPACE_RUN.sub(" ", text).strip()
     return unicodedata.normalize("NFC", text)
 
 
+# What is read of one header value: a long References or Received field is a few
+# KiB; a runaway one is cut rather than decoded whole by every rule.
+MAX_VALUE_CHARS = 64 * 1024
+
+
+class HeaderIndex:
+    """The header fields of a message by lower-cased name, read in one pass.
+
+    Every rule looks its field up here instead of re-reading the block (a rule
+    per field over 100,000 fields was quadratic). Raw values, in order.
+    """
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        self._fields: dict[str, list[str]] = {}
+        self._items: list[tuple[str, str]] = []
+        for name, value in items:
+            pair = (str(name), str(value)[:MAX_VALUE_CHARS])
+            self._items.append(pair)
+            self._fields.setdefault(pair[0].lower(), []).append(pair[1])
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(name, raw value) of every field, in order."""
+        return iter(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return str(name).lower() in self._fields
+
+    def raw(self, name: str) -> list[str]:
+        """Every raw value of field ``name`` (case-insensitive)."""
+        return self._fields.get(name.lower(), [])
+
+    def values(self, name: str, charset_hint: str = "") -> list[str]:
+        """Every value of field ``name``, decoded; empty list when absent."""
+        return [decode_header_value(v, charset_hint) for v in self.raw(name)]
+
+    def first(self, name: str, charset_hint: str = "") -> str:
+        """The first decoded value of field ``name``, or ""."""
+        raw = self.raw(name)
+        return decode_header_value(raw[0], charset_hint) if raw else ""
+
+
+def index_headers(message: Message) -> HeaderIndex:
+    """A HeaderIndex of a message's (or part's) own fields, never raising."""
+    try:
+        return HeaderIndex(message.raw_items())
+    except Exception:
+        return HeaderIndex()
+
+
 def raw_header_values(message: Message, name: str) -> list[str]:
-    """Every raw value of header ``name`` (case-insensitive), never raising."""
+    """Every raw value of header ``name`` of one MIME part, never raising."""
     wanted = name.lower()
     try:
         return [str(v) for k, v in message.raw_items() if k.lower() == wanted]
     except Exception:
         return []
-
-
-def header_values(message: Message, name: str, charset_hint: str = "") -> list[str]:
-    """Every value of header ``name``, decoded; empty list when absent."""
-    return [
-        decode_header_value(v, charset_hint) for v in raw_header_values(message, name)
-    ]
-
-
-def first_header(message: Message, name: str, charset_hint: str = "") -> str:
-    """The first decoded value of header ``name``, or ""."""
-    values = header_values(message, name, charset_hint)
-    return values[0] if values else ""
 
 
 def body_charset_hint(message: Message) -> str:
@@ -193,11 +146,3 @@ def body_charset_hint(message: Message) -> str:
     except Exception:
         return ""
     return ""
-
-
-def header_names(message: Message) -> list[str]:
-    """The header field names in order, never raising."""
-    try:
-        return [str(k) for k, _ in message.raw_items()]
-    except Exception:
-        return []

@@ -8,22 +8,22 @@ exception out of the pipeline.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import collapse_rfc2231_value, getaddresses
 
 from comments.mail.headers import (
+    HeaderIndex,
     body_charset_hint,
     clean_header_text,
     decode_header_value,
     decode_raw_8bit,
-    first_header,
-    header_values,
-    raw_header_values,
+    index_headers,
 )
 
 MAX_SUBJECT_CHARS = 255
@@ -32,6 +32,16 @@ MAX_MESSAGE_ID_CHARS = 255
 # Walking a pathological MIME tree costs time and memory; real comments have a
 # handful of parts (EMAIL-SPEC §1 "Cap the work, not just the bytes").
 MAX_PARTS = 100
+# What the parser is given of a message (the stored raw bytes stay whole). Real
+# mail has tens of header fields (a long Received chain: a hundred or two), and a
+# MIME part starts at a line beginning "--" (RFC 2046 §5.1.1); the stdlib parser
+# spends ~45 µs on each part, 250 times what a plain line costs, so a 10 MiB
+# message of a million empty parts would take the better part of a minute.
+MAX_HEADER_FIELDS = 500
+MAX_BOUNDARY_LINES = 3 * MAX_PARTS
+# A header block is a few KiB; a runaway one is cut here (and for a too-large
+# message, the header block is all that is kept).
+MAX_HEADER_BYTES = 256 * 1024
 
 # Zulip's order (zerver/lib/email_mirror.py find_emailgateway_recipient),
 # preceded by X-Original-To (Postfix's envelope recipient) and extended with
@@ -52,7 +62,9 @@ _MBOX_FROM_LINE = re.compile(rb"\AFrom [^\r\n]*\r?\n")
 _HEADER_LINE = re.compile(rb"\A[!-9;-~]+[ \t]*:")
 # Outlook's "x@example.com [mailto:x@example.com]" (EMAIL-SPEC §6).
 _MAILTO_SUFFIX = re.compile(r"\s*\[mailto:[^\]]*\]", re.I)
+# The blank line that ends the header block (RFC 5322 §2.1).
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_BOUNDARY_LINE = re.compile(rb"^--", re.M)
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,12 @@ class ParsedEmail:
     attachment_names: tuple[str, ...] = ()
     malformed: str = ""
     defects: tuple[str, ...] = ()
+    # The top-level header fields by lower-cased name, raw values in order: read
+    # once, so each rule looks a field up instead of re-reading the block.
+    headers: HeaderIndex = field(default_factory=HeaderIndex)
+    # What was left unread (a cap reached), for the editors: the raw message
+    # keeps it all.
+    notes: tuple[str, ...] = ()
 
 
 def parse_email(raw: bytes) -> ParsedEmail:
@@ -80,7 +98,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     fallback_key = f"sha256:{raw_sha256}"
     if not raw.strip():
         return ParsedEmail(None, "", fallback_key, raw_sha256, malformed="empty")
-    body = repair_header_block(strip_mbox_from_line(raw.lstrip(b" \t\r\n")))
+    body, notes = bounded(strip_mbox_from_line(raw.lstrip(b" \t\r\n")))
     if not _HEADER_LINE.match(body.lstrip(b"\r\n")):
         # Without a leading "Name:" line the parser would file everything as
         # body (or as a defect); there is no sender, subject or recipient.
@@ -92,7 +110,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
             None, "", fallback_key, raw_sha256, malformed=f"not an email ({exc!r})"
         )
     try:
-        return _build(message, raw_sha256)
+        return _build(message, raw_sha256, notes)
     except Exception as exc:  # never let a field extraction escape
         return ParsedEmail(
             message if isinstance(message, EmailMessage) else None,
@@ -100,7 +118,39 @@ def parse_email(raw: bytes) -> ParsedEmail:
             fallback_key,
             raw_sha256,
             malformed=f"unreadable headers ({type(exc).__name__})",
+            notes=notes,
         )
+
+
+def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """What the parser reads of a message: its header block repaired and capped
+    at MAX_HEADER_FIELDS fields, its body cut before the line that would start
+    part MAX_BOUNDARY_LINES + 1; with a note for each cut."""
+    notes: list[str] = []
+    match = _HEADER_END.search(raw)
+    head, rest = (
+        (raw, b"") if match is None else (raw[: match.start()], raw[match.start() :])
+    )
+    head, fields, dropped = repair_header_block(head)
+    if dropped:
+        notes.append(
+            f"Read the first {MAX_HEADER_FIELDS:,} of {fields:,} header fields."
+        )
+    lines = _BOUNDARY_LINE.finditer(rest)
+    cut = next(itertools.islice(lines, MAX_BOUNDARY_LINES, None), None)
+    if cut is not None:
+        rest = rest[: cut.start()]
+        notes.append(
+            f"Read the message up to its {MAX_BOUNDARY_LINES + 1:,}th line starting "
+            f'with "--" (at most {MAX_BOUNDARY_LINES:,} MIME boundaries).'
+        )
+    return head + rest, tuple(notes)
+
+
+def header_block(raw: bytes) -> bytes:
+    """The header block of a message (what we keep of a too-large one)."""
+    match = _HEADER_END.search(raw, 0, MAX_HEADER_BYTES)
+    return raw[: match.end()] if match else raw[:MAX_HEADER_BYTES]
 
 
 def strip_mbox_from_line(raw: bytes) -> bytes:
@@ -108,47 +158,56 @@ def strip_mbox_from_line(raw: bytes) -> bytes:
     return _MBOX_FROM_LINE.sub(b"", raw, count=1)
 
 
-def repair_header_block(raw: bytes) -> bytes:
-    """Drop lines in the header block that are neither fields nor continuations.
+def repair_header_block(head: bytes) -> tuple[bytes, int, int]:
+    """(header block, fields in it, fields dropped): lines that are neither
+    fields nor continuations dropped, and fields past MAX_HEADER_FIELDS.
 
     One stray line ("quite Delivered-To: ...", corpus:
     mail__raw_email_incorrect_header) makes the stdlib end the header block
     there, losing From and Subject; mikel/mail skips such lines, so do we.
     """
-    match = _HEADER_END.search(raw)
-    if match is None:
-        return raw
-    head, rest = raw[: match.start()], raw[match.start() :]
-    lines = head.splitlines(keepends=True)
-    kept = [
-        line for line in lines if _HEADER_LINE.match(line) or line[:1] in (b" ", b"\t")
-    ]
-    if len(kept) == len(lines):
-        return raw
-    return b"".join(kept) + rest
+    kept: list[bytes] = []
+    fields = 0
+    for line in head.splitlines(keepends=True):
+        if _HEADER_LINE.match(line):
+            fields += 1
+        elif line[:1] not in (b" ", b"\t"):
+            continue
+        if fields <= MAX_HEADER_FIELDS:
+            kept.append(line)
+    if kept:
+        # The block's end (the blank line) follows in the body part; a line
+        # that ended a cut block must not end with a newline of its own.
+        kept[-1] = kept[-1].rstrip(b"\r\n")
+    return b"".join(kept), fields, max(0, fields - MAX_HEADER_FIELDS)
 
 
-def _build(message: EmailMessage, raw_sha256: str) -> ParsedEmail:
-    message_id = clean_message_id(first_header(message, "Message-ID"))
+def _build(
+    message: EmailMessage, raw_sha256: str, notes: tuple[str, ...]
+) -> ParsedEmail:
+    headers = index_headers(message)
+    message_id = clean_message_id(headers.first("Message-ID"))
     if message_id and len(message_id) <= MAX_MESSAGE_ID_CHARS:
         dedupe_key = message_id
     else:
         dedupe_key = f"sha256:{raw_sha256}"
     hint = body_charset_hint(message)
-    from_name, from_address = sender(message, hint)
+    from_name, from_address = sender(headers, hint)
     defects = tuple(type(d).__name__ for d in _all_defects(message))
     return ParsedEmail(
         message=message,
         message_id=message_id,
         dedupe_key=dedupe_key,
         raw_sha256=raw_sha256,
-        subject=first_header(message, "Subject", hint)[:MAX_SUBJECT_CHARS],
+        subject=headers.first("Subject", hint)[:MAX_SUBJECT_CHARS],
         from_address=from_address,
         from_name=from_name,
-        recipients=recipients(message),
-        authentication_results=tuple(header_values(message, "Authentication-Results")),
+        recipients=recipients(headers),
+        authentication_results=tuple(headers.values("Authentication-Results")),
         attachment_names=attachment_names(message),
         defects=defects,
+        headers=headers,
+        notes=notes,
     )
 
 
@@ -186,9 +245,9 @@ def _text_only(raw: str, charset_hint: str) -> str:
     return decode_raw_8bit(raw, charset_hint)
 
 
-def sender(message: Message, charset_hint: str = "") -> tuple[str, str]:
+def sender(headers: HeaderIndex, charset_hint: str = "") -> tuple[str, str]:
     """(display name, lower-cased address) of From; ("", "") when unusable."""
-    raw_from = raw_header_values(message, "From")
+    raw_from = headers.raw("From")
     found = addresses(raw_from[:1], charset_hint)
     if found:
         return found[0]
@@ -196,11 +255,11 @@ def sender(message: Message, charset_hint: str = "") -> tuple[str, str]:
     return name, ""
 
 
-def recipients(message: Message) -> tuple[str, ...]:
+def recipients(headers: HeaderIndex) -> tuple[str, ...]:
     """Every recipient address, in RECIPIENT_HEADERS order, without repeats."""
     seen: dict[str, None] = {}
     for header in RECIPIENT_HEADERS:
-        for _name, address in addresses(raw_header_values(message, header)):
+        for _name, address in addresses(headers.raw(header)):
             seen.setdefault(address, None)
     return tuple(seen)
 

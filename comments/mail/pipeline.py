@@ -4,11 +4,16 @@ DESIGN.md "Email in": raw bytes -> store InboundEmail (commit) -> parse -> skip?
 -> route -> extract + trim -> intake (commit) -> acknowledge.
 
 The raw row is committed on its own first, so nothing received is lost even
-when processing fails; processing runs in a second transaction and ends in
-exactly one outcome (queued, ignored, rejected or failed) with a reason. The
-caller acknowledges the message (pipe exit code, IMAP move) only after this
-returns. Nothing here ever sends mail: senders can be forged, and machine mail
-must never be answered (RFC 3834 §2).
+when processing fails. The message is then read (filters, extraction, trimming:
+reading.py) outside any transaction and within its time budget (budget.py);
+only then does a second transaction route it, hand it to intake and store
+exactly one outcome (queued, ignored, rejected or failed) with a reason. A
+message over its budget is ``failed`` / ``too_slow``, for an editor to
+re-process. The caller acknowledges the message (pipe exit code, IMAP move)
+only after this returns. A database or cache outage is raised, never stored as
+``failed``: the pipe exits 75 and the poller retries, so the mail server keeps
+the message. Nothing here ever sends mail: senders can be forged, and machine
+mail must never be answered (RFC 3834 §2).
 """
 
 from __future__ import annotations
@@ -19,22 +24,23 @@ from dataclasses import asdict, dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from blog.models import Article
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.mail.auth import authentication_verdict
-from comments.mail.extract import extract_text
-from comments.mail.filters import machine_mail_reason
-from comments.mail.headers import first_header
-from comments.mail.parsing import ParsedEmail, parse_email
+from comments.mail.budget import Budget, OverBudget
+from comments.mail.parsing import ParsedEmail, header_block, parse_email
+from comments.mail.reading import Reading, read_message
 from comments.mail.routing import plus_tag, route
-from comments.mail.trimming import trim_reply
 from comments.models import Comment, CommentSource, InboundEmail, InboundOutcome
 from comments.screening import SOFT, Signals
-from comments.validation import normalize_text
+from comments.validation import clean_email, normalize_text
 
 logger = logging.getLogger("sourcehat.comments.mail")
 
@@ -46,6 +52,7 @@ TOO_LARGE = "too_large"
 EMPTY_BODY = "empty_body"
 COMMENTS_CLOSED = "comments_closed"
 PROCESSING_ERROR = "processing_error"
+TOO_SLOW = "too_slow"
 
 FINAL_OUTCOMES = (
     InboundOutcome.QUEUED,
@@ -66,12 +73,13 @@ DECISION_FIELDS = [
     "error",
     "attempts",
     "processed_at",
+    "extracted_text",
+    "processing_notes",
 ]
-# Zulip's construct_zulip_body marks a cut body visibly; so do we.
-TRUNCATION_MARK = "\n\n[…]"
-# A header block is a few KiB; a runaway one must not fill the row either.
-MAX_HEADER_BYTES = 256 * 1024
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# Below the default threshold of 10 alone; with any other signal, over it.
+DMARC_FAIL_POINTS = 8
+# RFC 7208 §8.4-8.5: "fail" is the domain's explicit no, "softfail" a weak one.
+_SPF_POINTS = {"fail": SOFT, "softfail": 2}
 # Spam verdicts our own MTA or provider adds (EMAIL-SPEC §3, Discourse is_spam?).
 _SPAM_HEADERS = (
     ("X-Spam-Flag", re.compile(r"^\s*yes\b", re.I)),
@@ -101,13 +109,24 @@ class IngestResult:
         return asdict(self)
 
 
-class DatabaseUnavailable(Exception):
-    """The database could not be reached; the caller should retry later."""
+# A cache that can't be reached is an outage to wait out, like the database's.
+_CACHE_OUTAGES = (RedisConnectionError, RedisTimeoutError)
 
 
-def is_database_unavailable(exc: BaseException) -> bool:
-    """True for errors that mean "try again later", not "this mail is bad"."""
-    return isinstance(exc, (OperationalError, InterfaceError))
+def outage(exc: BaseException) -> str:
+    """ "database" or "cache" when the error means "try again later" (that part
+    is unreachable), "" when it means "this mail is bad" or a bug."""
+    for error in (exc, exc.__cause__):
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return "database"
+        if isinstance(error, _CACHE_OUTAGES):
+            return "cache"
+    return ""
+
+
+def is_temporary(exc: BaseException) -> bool:
+    """True for errors that mean "try again later" (see ``outage``)."""
+    return bool(outage(exc))
 
 
 def ingest_raw_email(
@@ -116,37 +135,34 @@ def ingest_raw_email(
     recipient: str = "",
     channel: str = "pipe",
     size: int | None = None,
+    budget: Budget | None = None,
 ) -> IngestResult:
     """Store one raw message, then process it into exactly one outcome.
 
     ``size`` is the full size when the caller only has the headers (IMAP's
     RFC822.SIZE over the cap); a pipe passes up to MAX_EMAIL_BYTES + 1 bytes
-    and the extra byte tells "too large".
+    and the extra byte tells "too large". ``budget`` starts now by default.
     """
+    budget = budget or Budget()
     raw = bytes(raw)
     size = len(raw) if size is None else size
     too_large = size > settings.MAX_EMAIL_BYTES
     if too_large:
         raw = header_block(raw)
-    parsed = parse_email(raw)
+    parsed = parse_email(raw)  # bounded: capped header fields and MIME parts
     row, created = _store(raw, parsed, size=size, recipient=recipient, channel=channel)
     if not created and row.outcome in FINAL_OUTCOMES:
         return IngestResult(InboundOutcome.IGNORED, DUPLICATE, inbound_email=row.pk)
-    return process(row, parsed, too_large=too_large)
+    return process(row, parsed, too_large=too_large, budget=budget)
 
 
-def reprocess(inbound: InboundEmail) -> IngestResult:
+def reprocess(inbound: InboundEmail, *, budget: Budget | None = None) -> IngestResult:
     """Process a stored message again (left ``received`` or ``failed``)."""
     if inbound.outcome not in REPROCESSABLE:
         return IngestResult(inbound.outcome, inbound.reason, inbound_email=inbound.pk)
+    budget = budget or Budget()
     parsed = parse_email(bytes(inbound.raw))
-    return process(inbound, parsed, too_large=False)
-
-
-def header_block(raw: bytes) -> bytes:
-    """The header block of a message (what we keep of a too-large one)."""
-    match = _HEADER_END.search(raw, 0, MAX_HEADER_BYTES)
-    return raw[: match.end()] if match else raw[:MAX_HEADER_BYTES]
+    return process(inbound, parsed, too_large=False, budget=budget)
 
 
 def _store(
@@ -183,8 +199,19 @@ def _store(
     return row, created
 
 
-def process(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> IngestResult:
-    """Decide and store the outcome in one transaction; failures mark the row."""
+def process(
+    row: InboundEmail, parsed: ParsedEmail, *, too_large: bool, budget: Budget
+) -> IngestResult:
+    """Read the message, then decide and store the outcome in one transaction;
+    failures (a bug, or over the time budget) mark the row ``failed``."""
+    try:
+        reading = read_message(parsed, budget=budget)
+    except OverBudget as exc:
+        logger.warning("inbound email %s: %s", row.pk, exc)
+        return _mark_failed(row.pk, TOO_SLOW, str(exc), notes=parsed.notes)
+    except Exception as exc:
+        logger.exception("inbound email %s could not be read", row.pk)
+        return _mark_failed(row.pk, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
     try:
         with transaction.atomic():
             # The lock makes a concurrent delivery of the same message wait, then
@@ -196,32 +223,39 @@ def process(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> Inges
                 return IngestResult(
                     InboundOutcome.IGNORED, DUPLICATE, inbound_email=locked.pk
                 )
-            return _decide(locked, parsed, too_large=too_large)
+            return _decide(locked, parsed, reading, too_large=too_large)
     except Exception as exc:
-        if is_database_unavailable(exc):
+        if is_temporary(exc):
             raise
         logger.exception("inbound email %s failed", row.pk)
-        _mark_failed(row.pk, exc)
-        return IngestResult(
-            InboundOutcome.FAILED, PROCESSING_ERROR, inbound_email=row.pk
-        )
+        return _mark_failed(row.pk, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
 
 
-def _mark_failed(pk: int, exc: Exception) -> None:
+def _mark_failed(
+    pk: int, reason: str, error: str, *, notes: tuple[str, ...] = ()
+) -> IngestResult:
     try:
         InboundEmail.objects.filter(pk=pk).update(
             outcome=InboundOutcome.FAILED,
-            reason=PROCESSING_ERROR,
-            error=f"{type(exc).__name__}: {exc}"[:5000],
+            reason=reason,
+            error=error[:5000],
+            processing_notes=list(notes),
             attempts=F("attempts") + 1,
             processed_at=timezone.now(),
         )
-    except DatabaseError:
+    except DatabaseError as exc:
+        if is_temporary(exc):
+            raise
         logger.exception("could not mark inbound email %s as failed", pk)
+    return IngestResult(InboundOutcome.FAILED, reason, inbound_email=pk)
 
 
-def _decide(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> IngestResult:
+def _decide(
+    row: InboundEmail, parsed: ParsedEmail, reading: Reading, *, too_large: bool
+) -> IngestResult:
     _describe(row, parsed)
+    row.extracted_text = reading.text
+    row.processing_notes = list(reading.notes)
     article = None
     comment = None
     if too_large:
@@ -229,14 +263,14 @@ def _decide(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> Inges
     elif parsed.malformed:
         outcome, reason = InboundOutcome.REJECTED, MALFORMED
         row.error = parsed.malformed
-    elif machine := machine_mail_reason(parsed, own_addresses()):
+    elif machine := reading.machine_reason:
         outcome, reason = InboundOutcome.IGNORED, machine
     elif not parsed.from_address:
         # EMAIL-SPEC §6: a From without an address means no sender at all.
         outcome, reason = InboundOutcome.REJECTED, MALFORMED
         row.error = "no sender address"
     else:
-        outcome, reason, article, comment = _submit(row, parsed)
+        outcome, reason, article, comment = _submit(row, parsed, reading)
     row.outcome, row.reason = outcome, reason
     row.attempts += 1
     row.processed_at = timezone.now()
@@ -255,11 +289,10 @@ def _decide(row: InboundEmail, parsed: ParsedEmail, *, too_large: bool) -> Inges
 
 
 def _submit(
-    row: InboundEmail, parsed: ParsedEmail
+    row: InboundEmail, parsed: ParsedEmail, reading: Reading
 ) -> tuple[str, str, Article | None, Comment | None]:
-    """Extract, route and hand the text to the intake every channel uses."""
-    body, removed = comment_text(parsed)
-    if not body:
+    """Route the text read and hand it to the intake every channel uses."""
+    if not reading.body:
         return InboundOutcome.REJECTED, EMPTY_BODY, None, None
     article, route_reason = route(parsed, recipient=row.recipient)
     if article is not None and not article.comments_open:
@@ -268,13 +301,11 @@ def _submit(
         comment = submit_comment(
             article=article,
             source=CommentSource.EMAIL,
-            body=body,
+            body=reading.body,
             author_name="Anonymous",
-            # EmailField is varchar(254) (RFC 5321's path limit); a longer
-            # "address" is stored on the email row only.
-            author_email=row.sender if len(row.sender) <= 254 else "",
+            author_email=_author_email(row.sender),
             inbound_email=row,
-            trimmed_text=removed,
+            trimmed_text=reading.removed,
             signals=Signals(extra=mail_signals(parsed, row.auth_verdict)),
         )
     except CommentsClosed:  # closed between our check and the insert
@@ -282,6 +313,15 @@ def _submit(
     except RepeatedComment as repeat:  # the same text from the same sender
         return InboundOutcome.IGNORED, REPEAT, article, repeat.comment
     return InboundOutcome.QUEUED, route_reason, article, comment
+
+
+def _author_email(sender: str) -> str:
+    # The column's rule (validation.clean_email); a longer "address" is kept on
+    # the email row only.
+    try:
+        return clean_email(sender)
+    except ValidationError:
+        return ""
 
 
 def _describe(row: InboundEmail, parsed: ParsedEmail) -> None:
@@ -307,48 +347,31 @@ def our_recipient(parsed: ParsedEmail) -> str:
     return tagged or (ours if ours in parsed.recipients else "")
 
 
-def own_addresses() -> list[str]:
-    """Addresses this site sends from or receives at (the loop guard)."""
-    values = (
-        settings.COMMENTS_EMAIL_ADDRESS,
-        settings.DEFAULT_FROM_EMAIL,
-        settings.SERVER_EMAIL,
-    )
-    return [addr for addr in (parseaddr(v)[1] for v in values) if addr]
-
-
-def comment_text(parsed: ParsedEmail) -> tuple[str, str]:
-    """(comment text, what trimming removed), cleaned and within the length cap."""
-    kept, removed = trim_reply(extract_text(parsed))
-    body = normalize_text(kept)
-    if len(body) < settings.COMMENT_MIN_LENGTH:
-        return "", normalize_text(removed)
-    return truncate(body, settings.COMMENT_MAX_LENGTH), normalize_text(removed)
-
-
-def truncate(text: str, limit: int) -> str:
-    """Text cut to ``limit`` characters at a word boundary, with a visible mark."""
-    if len(text) <= limit:
-        return text
-    room = limit - len(TRUNCATION_MARK)
-    cut = text[:room]
-    space = max(cut.rfind(" "), cut.rfind("\n"))
-    if space > room // 2:
-        cut = cut[:space]
-    return cut.rstrip() + TRUNCATION_MARK
-
-
 def mail_signals(
     parsed: ParsedEmail, verdict: dict[str, str]
 ) -> tuple[tuple[int, str], ...]:
-    """Soft spam points only the mail channel knows (never enough alone)."""
+    """Spam points only the mail channel knows (none enough alone).
+
+    A DMARC failure is a strong one: the From domain publishes a policy and
+    this message failed it (RFC 7489 §6.6.2), so the sender it claims is likely
+    forged; with any other signal it makes spam. Not enough alone, since a
+    forwarder or mailing list can break DMARC for a real sender (RFC 7960 §3).
+    """
     extra: list[tuple[int, str]] = []
-    if verdict.get("dmarc") == "fail":
-        extra.append((SOFT, "DMARC failed at our mail server: the sender may be fake."))
-    message = parsed.message
-    if message is not None:
-        for name, verdict_pattern in _SPAM_HEADERS:
-            if verdict_pattern.match(first_header(message, name)):
-                extra.append((SOFT, f"Our mail server flagged it as spam ({name})."))
-                break
+    domain = parsed.from_address.rpartition("@")[2]
+    if verdict.get("dmarc") == "fail" and domain:
+        extra.append(
+            (
+                DMARC_FAIL_POINTS,
+                f"DMARC failed at our mail server: the sender claims {domain} "
+                "and may be fake.",
+            )
+        )
+    spf = verdict.get("spf")
+    if spf in _SPF_POINTS:
+        extra.append((_SPF_POINTS[spf], f"SPF {spf} at our mail server."))
+    for name, verdict_pattern in _SPAM_HEADERS:
+        if verdict_pattern.match(parsed.headers.first(name)):
+            extra.append((SOFT, f"Our mail server flagged it as spam ({name})."))
+            break
     return tuple(extra)

@@ -11,6 +11,7 @@ marker lists of EMAIL-SPEC §8.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # Verbs that end an "On <date>, <name> wrote:" attribution, in the languages of
@@ -21,8 +22,10 @@ _WROTE = (
     r"|escreveu|skrev|kirjoitti|napisa[łl]\w*|pisze|napsal\w*|написал\w*"
     r"|пише|yazd[\u0131i]|írta|έγραψε|写道|寫道|のメッセージ|님이 작성"
 )
-# Also the full-width colon of CJK clients.
-_ATTRIBUTION = re.compile(rf"^\W{{0,4}}.*({_WROTE}).*[:\uff1a]\s*$", re.I)
+_WROTE_WORD = re.compile(_WROTE, re.I)
+# A line this long is text, not an "On ... wrote:" (talon caps its attribution
+# search the same way); it also bounds every pattern below to a short string.
+_MAX_LINE_CHARS = 300
 _ORIGINAL_MESSAGE = re.compile(
     r"^\s*[-_=]{2,}\s*(original message|forwarded message|weitergeleitete nachricht"
     r"|urspr[üu]ngliche nachricht|message d'origine|message transf[ée]r[ée]"
@@ -62,7 +65,12 @@ _MAX_ATTRIBUTION_LINES = 3  # clients wrap long "On ... wrote:" lines
 
 
 def trim_reply(text: str) -> tuple[str, str]:
-    """(comment text, removed quotes and signature) of an email body."""
+    """(comment text, removed quotes and signature) of an email body.
+
+    Linear in the number of lines: each step is one pass (a running "text
+    above" flag, not a rescan per line), and patterns only see the first
+    _MAX_LINE_CHARS of a line.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     leading: list[str] = []
     lines = _cut_leading_reply_header(lines, leading)
@@ -94,50 +102,68 @@ def _is_quote(line: str) -> bool:
 def _attribution_at(lines: list[str], index: int) -> int:
     """Number of lines (1-3) forming an attribution starting at index, or 0."""
     first = lines[index].strip()
-    if not first or _is_quote(first) or len(first) > 300:
+    if not first or _is_quote(first) or len(first) > _MAX_LINE_CHARS:
         return 0
     joined = ""
     for count in range(1, _MAX_ATTRIBUTION_LINES + 1):
         if index + count > len(lines):
             return 0
         joined = (joined + " " + lines[index + count - 1].strip()).strip()
-        # A real attribution names a date or an address (talon RE_ON_DATE_*).
-        if _ATTRIBUTION.match(joined) and re.search(r"\d|@", joined):
+        if len(joined) > _MAX_LINE_CHARS:
+            return 0
+        if _is_attribution(joined):
             return count
         if not lines[index + count - 1].strip():
             return 0
     return 0
 
 
+def _is_attribution(text: str) -> bool:
+    """ "<...> wrote:" in one of _WROTE's languages, ending in a colon (also the
+    full-width one of CJK clients), naming a date or an address (talon
+    RE_ON_DATE_*). Searched, not matched with ".*": no backtracking."""
+    if not text.endswith((":", "\uff1a")):
+        return False
+    return bool(_WROTE_WORD.search(text, 0, len(text) - 1)) and bool(
+        re.search(r"\d|@", text)
+    )
+
+
+def _is_header_field(line: str) -> bool:
+    return bool(_HEADER_FIELD.match(line[:_MAX_LINE_CHARS]))
+
+
 def _header_block_at(lines: list[str], index: int) -> bool:
     """True when 3+ of the next lines are reply header fields (Outlook block)."""
     window = [ln for ln in lines[index : index + 6] if ln.strip()]
-    return (
-        bool(_HEADER_FIELD.match(lines[index]))
-        and sum(1 for ln in window if _HEADER_FIELD.match(ln)) >= 3
+    return _is_header_field(lines[index]) and (
+        sum(1 for ln in window if _is_header_field(ln)) >= 3
     )
 
 
 def _first_cut(lines: list[str]) -> int | None:
     """Index where the trailing quoted message or signature starts, if any."""
+    text_above = False
     for index, line in enumerate(lines):
-        if _SIGNATURE_DELIMITER.match(line) or _ORIGINAL_MESSAGE.match(line):
+        short = line if len(line) <= _MAX_LINE_CHARS else ""  # else it is text
+        if _SIGNATURE_DELIMITER.match(short) or _ORIGINAL_MESSAGE.match(short):
             return index
-        has_text_above = any(ln.strip() and not _is_quote(ln) for ln in lines[:index])
-        if not has_text_above:
-            continue
-        if _header_block_at(lines, index):
-            return index
-        count = _attribution_at(lines, index)
-        if count and not _new_text_after_quotes(lines[index + count :]):
-            return index
+        if text_above:
+            if _header_block_at(lines, index):
+                return index
+            count = _attribution_at(lines, index)
+            if count and not _new_text_after_quotes(lines, index + count):
+                return index
+        text_above = text_above or bool(line.strip() and not _is_quote(line))
     return None
 
 
-def _new_text_after_quotes(rest: list[str]) -> bool:
-    """True if unquoted text follows a quote block (an interleaved answer)."""
+def _new_text_after_quotes(lines: list[str], start: int) -> bool:
+    """True if unquoted text follows a quote block from ``start`` (an
+    interleaved answer). Stops at the first unquoted text, so the scans from
+    several attributions never cover the same lines twice."""
     seen_quote = False
-    for line in rest:
+    for line in itertools.islice(lines, start, None):
         if _is_quote(line):
             seen_quote = True
         elif line.strip() and seen_quote:
@@ -174,16 +200,20 @@ def _cut_leading_reply_header(lines: list[str], removed: list[str]) -> list[str]
 
 def _cut_trailing(lines: list[str]) -> tuple[list[str], list[str]]:
     """Split off trailing quote lines, blank lines and a mobile signature."""
-    lines = list(lines)
-    tail: list[str] = []
-    while lines and (not lines[-1].strip() or _is_quote(lines[-1])):
-        tail.insert(0, lines.pop())
-    for index in [i for i, ln in enumerate(lines) if ln.strip()][-3:]:
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or _is_quote(lines[end - 1])):
+        end -= 1
+    last_texts: list[int] = []
+    index = end
+    while index and len(last_texts) < 3:
+        index -= 1
+        if lines[index].strip():
+            last_texts.insert(0, index)
+    for index in last_texts:
         line = lines[index].strip()
         if len(line) <= _MAX_SIGNATURE_CHARS and _MOBILE_SIGNATURE.match(line):
-            tail[:0] = lines[index:]
-            lines = lines[:index]
+            end = index
             break
-    while lines and not lines[-1].strip():
-        tail.insert(0, lines.pop())
-    return lines, tail
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end], lines[end:]

@@ -1,4 +1,5 @@
-from comments.mail.extract import decode_body_bytes, extract_text
+from comments.mail.charsets import decode_bytes
+from comments.mail.extract import extract_text
 from comments.mail.parsing import parse_email
 
 
@@ -66,7 +67,7 @@ def test_iso_8859_1_label_decodes_windows_1252_quotes():
 
 
 def test_ks_c_5601_label_decodes_korean():
-    assert decode_body_bytes("한국어".encode("cp949"), "ks_c_5601-1987") == "한국어"
+    assert decode_bytes("한국어".encode("cp949"), "ks_c_5601-1987") == "한국어"
 
 
 def test_unknown_charset_falls_back_to_utf8():
@@ -80,7 +81,7 @@ def test_us_ascii_label_with_utf8_bytes_decodes_utf8():
 
 
 def test_undecodable_bytes_are_not_silently_dropped():
-    assert decode_body_bytes(b"a\xffb", "utf-8") == "a\u00ffb"
+    assert decode_bytes(b"a\xffb", "utf-8") == "a\u00ffb"
 
 
 def test_base64_and_quoted_printable_are_decoded():

@@ -1,0 +1,44 @@
+"""The time one message may take to read, so no email holds up the ones behind it.
+
+Every stage of reading a message is linear and capped (parsing.py, html.py,
+trimming.py, extract.py), so each step between two checks is bounded; the budget
+bounds their sum. A message over it is stored as ``failed`` (reason
+``too_slow``) for an editor to re-process, and the pipe and the poller move on.
+Checked between stages and between MIME parts, never by a signal: reading is
+pure Python, and a check is all it takes to stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Far above what any real message needs (the largest corpus message, 4 MiB of
+# attachments, reads in well under a second), far below what would stall a queue.
+SECONDS = 20.0
+
+
+class OverBudget(Exception):
+    """Reading the message took longer than its budget allows."""
+
+    def __init__(self, stage: str, seconds: float) -> None:
+        super().__init__(f"still reading after {seconds:g} s (at {stage})")
+        self.stage = stage
+
+
+@dataclass
+class Budget:
+    """A deadline for one message; ``clock`` is injectable for tests."""
+
+    seconds: float = SECONDS
+    clock: Callable[[], float] = time.monotonic
+    deadline: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock() + self.seconds
+
+    def check(self, stage: str) -> None:
+        """Raise OverBudget once the deadline has passed."""
+        if self.clock() > self.deadline:
+            raise OverBudget(stage, self.seconds)
