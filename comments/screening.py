@@ -24,6 +24,7 @@ DUPLICATE_WINDOW = timedelta(days=7)
 BUSY_IP_WINDOW = timedelta(minutes=10)
 BUSY_IP_COUNT = 5
 MIN_HUMAN_SECONDS = 3
+MANY_LINKS = 10
 SPAM_TERMS_KEY = "comments:spam-terms"
 SPAM_TERMS_TIMEOUT = 300
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -119,7 +120,9 @@ def screen(
     for term in terms[SpamTermKind.SUSPECT]:
         verdict.add(3, f"Contains the suspect term “{term}”.")
     links = len(_URL.findall(text))
-    if links >= 6:
+    if links >= MANY_LINKS:  # link spam, whatever else the comment says
+        verdict.add(HARD, f"{links} links.")
+    elif links >= 6:
         verdict.add(8, f"{links} links.")
     elif links >= 3:
         verdict.add(SOFT, f"{links} links.")

@@ -175,7 +175,21 @@ def test_too_long_body_is_truncated_with_a_visible_mark(settings):
 
 
 @pytest.mark.django_db
-def test_dmarc_fail_and_spam_header_add_soft_points_but_stay_pending(settings):
+def test_dmarc_failure_alone_is_listed_but_stays_pending(settings):
+    settings.AUTHSERV_ID = "mx.passinbox.com"
+    raw = email_bytes(
+        headers={"Authentication-Results": "mx.passinbox.com; dmarc=fail header.from=x"}
+    )
+    result = ingest_raw_email(raw)
+
+    comment = Comment.objects.get(pk=result.comment)
+    assert comment.status == CommentStatus.PENDING
+    assert any("DMARC" in r and "example.org" in r for r in comment.spam_reasons)
+    assert stored(result).auth_verdict["dmarc"] == "fail"
+
+
+@pytest.mark.django_db
+def test_dmarc_failure_with_our_servers_spam_flag_is_spam(settings):
     settings.AUTHSERV_ID = "mx.passinbox.com"
     raw = email_bytes(
         headers={
@@ -183,13 +197,45 @@ def test_dmarc_fail_and_spam_header_add_soft_points_but_stay_pending(settings):
             "X-Spam-Flag": "YES",
         }
     )
-    result = ingest_raw_email(raw)
+    comment = Comment.objects.get(pk=ingest_raw_email(raw).comment)
 
-    comment = Comment.objects.get(pk=result.comment)
+    assert comment.status == CommentStatus.SPAM
+    assert len(comment.spam_reasons) == 2
+
+
+SHOPS = [f"https://deals{n}.shop.example/buy?ref={n}" for n in range(20)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authserv_id", ["", "mx.passinbox.com"])
+def test_reply_with_twenty_shop_links_and_failed_dmarc_is_spam(settings, authserv_id):
+    # The probe's message: generic praise, twenty links to unrelated shops, SPF
+    # softfail and DMARC failure; spam whether or not our server's verdict is
+    # trusted (AUTHSERV_ID unset, the default, trusts none).
+    settings.AUTHSERV_ID = authserv_id
+    body = "Great article, very informative! Check these out:\n" + "\n".join(SHOPS)
+    raw = email_bytes(
+        body=body,
+        headers={
+            "Authentication-Results": "mx.passinbox.com; spf=softfail "
+            "smtp.mailfrom=example.org; dmarc=fail header.from=example.org"
+        },
+    )
+    comment = Comment.objects.get(pk=ingest_raw_email(raw).comment)
+
+    assert comment.status == CommentStatus.SPAM
+    assert "20 links." in comment.spam_reasons
+    if authserv_id:
+        assert any("SPF softfail" in r for r in comment.spam_reasons)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 3])
+def test_reply_with_a_few_links_stays_pending(count):
+    body = "Two sources worth reading:\n" + "\n".join(SHOPS[:count])
+    comment = Comment.objects.get(pk=ingest_raw_email(email_bytes(body=body)).comment)
+
     assert comment.status == CommentStatus.PENDING
-    assert comment.spam_score == 8
-    assert any("DMARC" in r for r in comment.spam_reasons)
-    assert stored(result).auth_verdict["dmarc"] == "fail"
 
 
 @pytest.mark.django_db
