@@ -33,7 +33,6 @@ install: $(STAMP)
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
 	PORT=$(PORT) $(MANAGE) seed_demo
 	PORT=$(PORT) $(MANAGE) ensure_dev_editor
 	PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)

@@ -6,7 +6,7 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from comments.models import SpamTerm
         from comments.screening import forget_spam_terms
@@ -14,3 +14,15 @@ class CommentsConfig(AppConfig):
         # The spam rules keep the editors' term lists in the cache between changes.
         post_save.connect(forget_spam_terms, sender=SpamTerm)
         post_delete.connect(forget_spam_terms, sender=SpamTerm)
+
+        # `migrate` alone leaves a working site: the default cache is Django's
+        # database cache, whose table no migration makes.
+        post_migrate.connect(create_cache_tables, sender=self)
+
+
+def create_cache_tables(using: str = "default", **kwargs: object) -> None:
+    """post_migrate: make the database caches' tables that are missing (what
+    `manage.py createcachetable` does; it skips tables that exist)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
