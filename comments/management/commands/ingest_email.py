@@ -8,8 +8,11 @@ environment variable, else the message's own headers. Prints one line (or, with
 
 Exit 0 once the message is stored, whatever became of it (queued, ignored,
 rejected, failed: editors see it in the admin); 75 (EX_TEMPFAIL) when the
-database is unreachable or anything unexpected happens, so the mail server
-keeps the message and retries. Never answers the sender.
+database or the cache is unreachable, the configuration can't be loaded, or
+anything unexpected happens, so the mail server keeps the message and retries.
+Never answers the sender. Standard output is that one line and nothing else
+(what the processing prints, such as the console mail backend's copy of the
+editors' notice, goes to standard error).
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import json
 import os
 import sys
 from argparse import ArgumentParser
+from contextlib import redirect_stdout
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments.mail.pipeline import ingest_raw_email, is_database_unavailable
+from comments.mail.pipeline import ingest_raw_email, outage
 
 EX_TEMPFAIL = 75  # sysexits.h: Postfix and Exim defer and retry
 _CHUNK = 1024 * 1024
@@ -45,9 +49,12 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         try:
             raw = read_capped(sys.stdin.buffer, settings.MAX_EMAIL_BYTES)
-            result = ingest_raw_email(raw, recipient=str(options["recipient"]))
+            # self.stdout was bound to the real stdout when the command was made.
+            with redirect_stdout(sys.stderr):
+                result = ingest_raw_email(raw, recipient=str(options["recipient"]))
         except Exception as exc:  # anything: the MTA must keep the message
-            what = "database unavailable" if is_database_unavailable(exc) else "error"
+            down = outage(exc)
+            what = f"{down} unavailable" if down else "error"
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
             self.stderr.write(f"4.3.0 {what}, the mail server will retry ({detail})")
             raise SystemExit(EX_TEMPFAIL) from None
