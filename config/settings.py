@@ -161,6 +161,7 @@ IMAP_URL = env.str("IMAP_URL", default="")
 IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="Processed")
 IMAP_REJECTED_FOLDER = env.str("IMAP_REJECTED_FOLDER", default="Rejected")
 MAX_EMAIL_BYTES = env.int("MAX_EMAIL_BYTES", default=10 * 1024 * 1024)
+EMAIL_SECONDS_PER_MESSAGE = env.float("EMAIL_SECONDS_PER_MESSAGE", default=20.0)
 AUTHSERV_ID = env.str("AUTHSERV_ID", default="")
 
 # --- Comments and moderation ------------------------------------------------------

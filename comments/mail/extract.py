@@ -16,7 +16,7 @@ from comments.mail.budget import Budget, OverBudget
 from comments.mail.charsets import decode_bytes
 from comments.mail.flowed import unflow
 from comments.mail.headers import raw_header_values
-from comments.mail.html import MAX_HTML_CHARS, html_to_text
+from comments.mail.html import capped, html_to_text
 from comments.mail.parsing import MAX_PARTS, ParsedEmail, content_type
 from comments.validation import strip_control_characters
 
@@ -68,12 +68,9 @@ def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
     try:
         _visit(parsed.message, walk, depth=0)
         plain = "\n\n".join(t for t in walk.plain if t.strip())
-        html = [h for h in walk.html if h.strip()]
-        notes = []
-        if not plain.strip() and any(len(h) > MAX_HTML_CHARS for h in html):
-            notes.append(f"Read the first {MAX_HTML_CHARS:,} characters of the HTML.")
+        notes: list[str] = []
         text = clean_text(plain) or clean_text(
-            "\n\n".join(_html_part(h, budget) for h in html)
+            "\n\n".join(_html_part(h, budget, notes) for h in walk.html if h.strip())
         )
     except OverBudget:
         raise
@@ -89,8 +86,11 @@ def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
     return Extraction(text, tuple(notes))
 
 
-def _html_part(html: str, budget: Budget) -> str:
+def _html_part(html: str, budget: Budget, notes: list[str]) -> str:
     budget.check("html")
+    html, cut = capped(html)
+    if cut:
+        notes.append(cut)
     return html_to_text(html)
 
 

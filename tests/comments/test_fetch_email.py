@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from comments.mail import imap, poller
+from comments.mail.pipeline import reprocess
 from comments.models import Comment, InboundEmail, MailboxState
 from tests.comments.mail.messages import email_bytes
 from tests.comments.test_ingest_email import CORPUS, ROOT, database_url
@@ -293,3 +294,43 @@ def test_two_pollers_at_once_store_each_message_once(mailbox):
         assert "fetched 0" in stdout
     assert comments_by_subject() == {f"p{n}": 1 for n in range(count)}
     assert MailboxState.objects.get().last_success_at is not None
+
+
+@pytest.mark.django_db
+def test_hostile_message_does_not_hold_up_the_one_behind_it(mailbox):
+    # 80,000 unclosed <b> tags (320 KB): once minutes of work, with the message
+    # behind it unread after two 30-second polls.
+    append_message(
+        mailbox, email_bytes(subject="hostile", body="", html="<b>x" * 80_000)
+    )
+    append_message(mailbox, email_bytes(subject="behind it"))
+
+    line = fetch()
+
+    assert line == "fetched 2: queued 2, ignored 0, rejected 0"
+    assert comments_by_subject() == {"hostile": 1, "behind it": 1}
+    assert list_uids(mailbox, "INBOX") == []
+
+
+@pytest.mark.django_db
+def test_messages_over_their_time_budget_are_failed_and_the_poller_moves_on(
+    mailbox, settings
+):
+    settings.EMAIL_SECONDS_PER_MESSAGE = -1  # every message over budget at once
+    append_message(mailbox, email_bytes(subject="first"))
+    append_message(mailbox, email_bytes(subject="second"))
+
+    first_poll = fetch()
+    again = fetch()
+
+    assert first_poll == "fetched 2: queued 0, ignored 0, rejected 0, failed 2"
+    assert again == "fetched 0: queued 0, ignored 0, rejected 0"  # no loop
+    rows = InboundEmail.objects.order_by("pk")
+    assert [(r.subject, r.reason) for r in rows] == [
+        ("first", "too_slow"),
+        ("second", "too_slow"),
+    ]
+    # Failed mail stays in the inbox for the editors, who re-process it.
+    assert len(list_uids(mailbox, "INBOX")) == 2
+    settings.EMAIL_SECONDS_PER_MESSAGE = 20
+    assert [reprocess(r).outcome for r in rows] == ["queued", "queued"]

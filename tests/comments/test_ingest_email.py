@@ -3,8 +3,11 @@
 import io
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from django.db import connection
 
 from comments.models import Comment, InboundEmail
 from tests.comments.mail.messages import email_bytes
+from tests.conftest import need
 from tests.factories import make_article
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,12 +81,15 @@ def database_url() -> str:
     )
 
 
-def run_child(raw: bytes, *args: str, url: str) -> subprocess.CompletedProcess:
+def run_child(
+    raw: bytes, *args: str, url: str, **environ: str
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",
+        **environ,
     }
     env.pop("ORIGINAL_RECIPIENT", None)
     return subprocess.run(
@@ -236,3 +243,94 @@ def test_help_is_the_module_docstring():
     from comments.management.commands import ingest_email
 
     assert "EX_TEMPFAIL" in ingest_email.Command.help
+
+
+@pytest.mark.django_db(transaction=True)
+def test_json_output_is_one_line_even_when_the_console_mail_backend_prints(
+    editor,
+):
+    # The development default: the editors' notice printed by the console
+    # backend used to come first on stdout, 700 lines before the JSON.
+    completed = run_child(
+        email_bytes(), "--json", url=database_url(), EMAIL_URL="consolemail://"
+    )
+
+    assert completed.returncode == 0, completed.stderr.decode()
+    lines = completed.stdout.decode().splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["outcome"] == "queued"
+    assert editor.email in completed.stderr.decode()  # the notice, on stderr
+
+
+@pytest.mark.parametrize("url", ["garbage", "mysql://x@y/z", "foo://bar"])
+def test_unusable_database_url_exits_75_with_one_line(url):
+    completed = run_child(email_bytes(), url=url)
+
+    assert completed.returncode == EX_TEMPFAIL
+    lines = completed.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "the mail server will retry" in lines[0]
+    assert completed.stdout == b""
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of this test's own on a free loopback port."""
+    need(shutil.which("redis-server") is not None, "redis-server not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield server, f"redis://127.0.0.1:{port}/0"
+    if server.poll() is None:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cache_outage_exits_75_and_never_stores_failed(redis_server):
+    server, cache_url = redis_server
+    before = run_child(
+        email_bytes(subject="before"), url=database_url(), CACHE_URL=cache_url
+    )
+    assert before.returncode == 0, before.stderr.decode()
+
+    server.terminate()
+    server.wait(timeout=10)
+    raw = email_bytes(subject="during", body="Sent while the cache was down.")
+    down = run_child(raw, url=database_url(), CACHE_URL=cache_url)
+
+    assert down.returncode == EX_TEMPFAIL
+    lines = down.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "cache unavailable" in lines[-1]
+    row = InboundEmail.objects.get(subject="during")
+    assert row.outcome == "received"  # stored, not failed: the retry decides
+
+    back = run_child(raw, url=database_url())  # the mail server's retry
+
+    assert back.returncode == 0, back.stderr.decode()
+    row.refresh_from_db()
+    assert row.outcome == "queued"
+    assert Comment.objects.filter(inbound_email=row).get().body == (
+        "Sent while the cache was down."
+    )
