@@ -183,11 +183,14 @@ class CommentAdmin(admin.ModelAdmin):
         ),
         ("Spam screening", {"fields": ("spam_score", "spam_reason_list")}),
     )
+    # The author's name is shown, not edited: a change here would bypass the
+    # transitions (and their Decision), and save_model saves only through them.
     readonly_fields = (
         "status_line",
         "body",
         "preview",
         "trimmed_text",
+        "author_name",
         "author_email",
         "source",
         "sender_details",

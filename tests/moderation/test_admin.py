@@ -337,3 +337,26 @@ def test_status_line_does_not_repeat_a_pick_label_that_says_pick(editor_client, 
     status = change_page(editor_client, comment).find(class_="field-status_line")
 
     assert " ".join(status.get_text().split()) == "Status: Published · Editor’s pick"
+
+
+def test_author_name_is_shown_read_only_never_silently_kept(editor_client):
+    comment = make_comment(author_name="Ada")
+    url = f"{QUEUE}{comment.pk}/change/"
+
+    page = editor_client.get(url).content.decode()
+    editor_client.post(
+        url,
+        {
+            "article": comment.article_id,
+            "edited_body": "",
+            "author_name": "Someone Else",
+            "decisions-TOTAL_FORMS": 0,
+            "decisions-INITIAL_FORMS": 0,
+            "_continue": "1",
+        },
+    )
+
+    assert 'name="author_name"' not in page  # nothing to type into
+    assert "Ada" in page
+    comment.refresh_from_db()
+    assert comment.author_name == "Ada"
