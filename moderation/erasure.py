@@ -59,6 +59,7 @@ def erase_commenter(
         subject="",
         authentication_results="",
         raw=b"",
+        extracted_text="",  # the raw message's text, quotes and all
         raw_purged_at=timezone.now(),
     )
     return ErasureReport(

@@ -27,6 +27,7 @@ def aged(comment: Comment, days: int) -> Comment:
 def stored_email(days: int, **fields) -> InboundEmail:
     return InboundEmail.objects.create(
         raw=b"From: a@example.org\r\n\r\nhello",
+        extracted_text="hello",
         raw_size=30,
         raw_sha256="x" * 64,
         dedupe_key=f"key-{days}-{InboundEmail.objects.count()}",
@@ -79,6 +80,7 @@ def test_old_emails_lose_raw_bytes_but_keep_outcome_and_text(article):
     new.refresh_from_db()
     comment.refresh_from_db()
     assert bytes(old.raw) == b"" and old.raw_purged_at is not None
+    assert old.extracted_text == "" and new.extracted_text == "hello"
     assert old.outcome == "queued" and comment.body
     assert bytes(new.raw).startswith(b"From:") and new.raw_purged_at is None
     assert "drop the raw copy of 1 email(s)" in output

@@ -29,6 +29,7 @@ def commenter(article):
         sender_name="Ada Lovelace",
         subject="About your article",
         authentication_results="mx; spf=pass smtp.mailfrom=ada@example.org",
+        extracted_text="My mailed thoughts",
     )
     return {
         "published": make_comment(
@@ -65,6 +66,7 @@ def test_erasure_removes_address_name_and_text_everywhere(client, article, comme
         assert comment.ip_address is None
     email = InboundEmail.objects.get(pk=commenter["email"].pk)
     assert (email.sender, email.sender_name, bytes(email.raw)) == ("", "", b"")
+    assert email.extracted_text == ""
     assert "ada" not in email.authentication_results
     assert "from 2 comment(s) and 1 stored email(s)" in output
     assert "took down 1" in output

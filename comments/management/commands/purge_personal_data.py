@@ -1,8 +1,8 @@
 """Forget readers' personal data once it is no longer needed (safe to run from cron).
 
 Past PERSONAL_DATA_RETENTION_DAYS (default 30): blanks the IP address and user agent
-of comments, and drops the raw bytes of stored emails (the extracted comment text,
-the sender, the subject and the outcome stay). With --spam-older-than DAYS it also
+of comments, and drops the raw bytes of stored emails and the text read from them
+(the comment itself, the sender, the subject and the outcome stay). With --spam-older-than DAYS it also
 deletes spam and rejected comments submitted more than DAYS ago, on purpose.
 Running it twice changes nothing the second time. --dry-run only counts.
 """
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             else:
                 counts = (
                     network.update(ip_address=None, user_agent=""),
-                    raw.update(raw=b"", raw_purged_at=now),
+                    raw.update(raw=b"", extracted_text="", raw_purged_at=now),
                     doomed.delete()[1].get("comments.Comment", 0),
                 )
         self.stdout.write(

@@ -95,3 +95,22 @@ def test_staff_outside_editors_cannot_see_inbound_email(client):
 
     client.force_login(make_user(is_staff=True))
     assert client.get(CHANGELIST).status_code == 403
+
+
+@pytest.mark.django_db
+def test_detail_page_shows_the_stored_reading_and_what_was_left_unread(
+    editor_client,
+):
+    quoted = "".join(f"> line {n}\n" for n in range(6_000))
+    result = ingest_raw_email(email_bytes(body="My answer.\n" + quoted))
+    row = InboundEmail.objects.get(pk=result.inbound_email)
+    # What is shown is what was stored when the pipeline decided, not a new
+    # parse of the raw message (a hostile one once took minutes per view).
+    InboundEmail.objects.filter(pk=row.pk).update(
+        extracted_text="My answer, as read when it arrived."
+    )
+
+    page = editor_client.get(detail_url(row.pk)).content.decode()
+
+    assert "My answer, as read when it arrived." in page
+    assert "Read the first 5,000 lines of the text." in page
