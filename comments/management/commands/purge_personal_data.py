@@ -2,8 +2,9 @@
 
 Past PERSONAL_DATA_RETENTION_DAYS (default 30): blanks the IP address and user agent
 of comments, and drops the raw bytes of stored emails and the text read from them
-(the comment itself, the sender, the subject and the outcome stay). With --spam-older-than DAYS it also
-deletes spam and rejected comments submitted more than DAYS ago, on purpose.
+(the comment itself, the sender, the subject and the outcome stay). With
+--spam-older-than DAYS it also deletes spam and rejected comments submitted more
+than DAYS ago, on purpose.
 Running it twice changes nothing the second time. --dry-run only counts.
 """
 
