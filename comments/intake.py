@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -106,11 +105,15 @@ def submit_comment(
         comment.status,
         verdict.score,
     )
+
     # robust: the comment is committed by then (at once from the form, where
     # no transaction is open); a failing notice (cache or queue down) is
     # logged, and must not make the caller think it was lost (the mail pipe
-    # would exit 75 and the MTA deliver it again).
-    transaction.on_commit(
-        partial(comment_submitted.send, sender=Comment, comment=comment), robust=True
-    )
+    # would exit 75 and the MTA deliver it again). A named function, not a
+    # functools.partial: Django logs a robust hook's failure by its __qualname__,
+    # which a partial lacks, so the failure became an AttributeError after all.
+    def announce() -> None:
+        comment_submitted.send(sender=Comment, comment=comment)
+
+    transaction.on_commit(announce, robust=True)
     return comment

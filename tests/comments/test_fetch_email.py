@@ -317,8 +317,8 @@ def test_messages_over_their_time_budget_are_failed_and_the_poller_moves_on(
     mailbox, settings
 ):
     settings.EMAIL_SECONDS_PER_MESSAGE = -1  # every message over budget at once
-    append_message(mailbox, email_bytes(subject="first"))
-    append_message(mailbox, email_bytes(subject="second"))
+    append_message(mailbox, email_bytes(subject="first", body="One comment."))
+    append_message(mailbox, email_bytes(subject="second", body="Another one."))
 
     first_poll = fetch()
     again = fetch()

@@ -2,10 +2,12 @@
 
 import pytest
 from django.db import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from comments.mail import pipeline
 from comments.mail.pipeline import ingest_raw_email, reprocess
 from comments.models import Comment, CommentStatus, InboundEmail
+from comments.signals import comment_submitted
 from tests.comments.mail.messages import email_bytes
 from tests.factories import make_article
 
@@ -317,3 +319,27 @@ def test_summary_is_one_line():
         "comment": 3,
         "inbound_email": 7,
     }
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the hooks run
+@pytest.mark.parametrize(
+    "error", [RuntimeError("notice broke"), RedisConnectionError()]
+)
+def test_failure_after_the_commit_never_turns_a_queued_email_into_failed(error):
+    # What runs after the commit (the editors' notice, which takes a slot in the
+    # cache) may fail; the comment is stored by then and the outcome stands.
+    calls = []
+
+    def broken_notice(**kwargs):
+        calls.append(kwargs["comment"].pk)
+        raise error
+
+    comment_submitted.connect(broken_notice, weak=False)
+    try:
+        result = ingest_raw_email(email_bytes(body="Stored before the notice."))
+    finally:
+        comment_submitted.disconnect(broken_notice)
+
+    assert calls == [result.comment]
+    assert (result.outcome, stored(result).outcome) == ("queued", "queued")
+    assert Comment.objects.get().body == "Stored before the notice."
