@@ -343,3 +343,44 @@ def test_failure_after_the_commit_never_turns_a_queued_email_into_failed(error):
     assert calls == [result.comment]
     assert (result.outcome, stored(result).outcome) == ("queued", "queued")
     assert Comment.objects.get().body == "Stored before the notice."
+
+
+def legacy_message(label: bytes, body: bytes) -> bytes:
+    return (
+        b"From: Reader <reader@example.org>\r\nSubject: Outlook\r\n"
+        b"Message-ID: <legacy-" + label + b"@example.org>\r\n"
+        b"Content-Type: text/plain; charset=" + label + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + body
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", [b"iso-8859-1", b"us-ascii", b'"ISO-8859-1"'])
+def test_latin1_or_ascii_label_on_windows_1252_bytes_reads_as_windows_1252(label):
+    # Outlook's curly quotes and ellipsis under a Latin-1 label, plus 0x81, a
+    # byte Windows-1252 leaves undefined (WHATWG maps it to U+0081): one such
+    # byte once sent the whole text to Latin-1, its quotes to C1 controls.
+    body = b"\x93Weights\x94 are data\x85 mostly \x81\x96 I think."
+
+    result = ingest_raw_email(legacy_message(label, body))
+
+    text = Comment.objects.get(pk=result.comment).body
+    assert text == "\u201cWeights\u201d are data\u2026 mostly \u2013 I think."
+
+
+@pytest.mark.django_db
+def test_email_of_invisible_characters_only_is_rejected_as_empty():
+    result = ingest_raw_email(email_bytes(body="\u200b\u200b\ufeff\n\u2060"))
+
+    assert (result.outcome, result.reason) == ("rejected", "empty_body")
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_sender_address_longer_than_the_column_is_kept_on_the_email_only():
+    sender = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + "." + "c" * 53 + ".org"
+    result = ingest_raw_email(email_bytes(sender=f"Long <{sender}>"))
+
+    assert result.outcome == "queued"
+    assert Comment.objects.get().author_email == ""
+    assert stored(result).sender == sender
