@@ -42,6 +42,16 @@ MAX_BOUNDARY_LINES = 3 * MAX_PARTS
 # A header block is a few KiB; a runaway one is cut here (and for a too-large
 # message, the header block is all that is kept).
 MAX_HEADER_BYTES = 256 * 1024
+# One header field, continuation lines included: real ones are well under this
+# (a DKIM signature, a long References list). The Content-* fields, of the message
+# and of each MIME part, get less: the stdlib reads their parameters by copying
+# the rest of the value at each ";" (email.message._parseparam), so a Content-Type
+# of 200,000 parameters took minutes; a long RFC 2231 filename fits easily.
+MAX_FIELD_BYTES = 16 * 1024
+MAX_CONTENT_FIELD_BYTES = 4 * 1024
+# And each parse of one costs per parameter, and happens at every read of the
+# field: real ones have a few (a filename in RFC 2231 pieces: a few more).
+MAX_CONTENT_PARAMETERS = 32
 
 # Zulip's order (zerver/lib/email_mirror.py find_emailgateway_recipient),
 # preceded by X-Original-To (Postfix's envelope recipient) and extended with
@@ -65,6 +75,13 @@ _MAILTO_SUFFIX = re.compile(r"\s*\[mailto:[^\]]*\]", re.I)
 # The blank line that ends the header block (RFC 5322 §2.1).
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _BOUNDARY_LINE = re.compile(rb"^--", re.M)
+# A header field: its first line and its continuation lines (RFC 5322 §2.2.3).
+_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.M)
+# The Content-* fields, of the message and its MIME parts (whose headers are in
+# the body), whose parameters the parser reads.
+_CONTENT_FIELD = re.compile(
+    rb"^content-[!-9;-~]*[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.M | re.I
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,7 @@ def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     head, rest = (
         (raw, b"") if match is None else (raw[: match.start()], raw[match.start() :])
     )
+    head, long_fields = cap_fields(head, _FIELD, MAX_FIELD_BYTES)  # before the loop
     head, fields, dropped = repair_header_block(head)
     if dropped:
         notes.append(
@@ -144,7 +162,47 @@ def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
             f"Read the message up to its {MAX_BOUNDARY_LINES + 1:,}th line starting "
             f'with "--" (at most {MAX_BOUNDARY_LINES:,} MIME boundaries).'
         )
-    return head + rest, tuple(notes)
+    data, long_content_fields = cap_fields(
+        head + rest,
+        _CONTENT_FIELD,
+        MAX_CONTENT_FIELD_BYTES,
+        parameters=MAX_CONTENT_PARAMETERS,
+    )
+    if long_fields + long_content_fields:
+        notes.append(
+            f"Cut {long_fields + long_content_fields:,} overlong header field(s) "
+            f"(at {MAX_FIELD_BYTES // 1024} KiB; Content-* ones at "
+            f"{MAX_CONTENT_FIELD_BYTES // 1024} KiB or "
+            f"{MAX_CONTENT_PARAMETERS} parameters)."
+        )
+    return data, tuple(notes)
+
+
+def cap_fields(
+    data: bytes, pattern: re.Pattern[bytes], limit: int, *, parameters: int = 0
+) -> tuple[bytes, int]:
+    """(data with each field ``pattern`` finds cut to ``limit`` bytes, and before
+    its parameter number ``parameters + 1`` if given, how many were cut); one
+    pass, no copy when nothing is cut."""
+    pieces: list[bytes] = []
+    start = 0
+    for match in pattern.finditer(data):
+        cut_at = min(match.end(), match.start() + limit)
+        if parameters:
+            semicolon = match.start()
+            for _ in range(parameters + 1):
+                semicolon = data.find(b";", semicolon + 1, cut_at)
+                if semicolon < 0:
+                    break
+            else:
+                cut_at = semicolon
+        if cut_at == match.end():
+            continue
+        pieces += [data[start:cut_at].rstrip(b"\r\n")]
+        start = match.end()  # the field's own line end follows
+    if not pieces:
+        return data, 0
+    return b"".join([*pieces, data[start:]]), len(pieces)
 
 
 def header_block(raw: bytes) -> bytes:

@@ -70,6 +70,23 @@ def x_headers() -> tuple[bytes, bytes]:
     return hostile, email_bytes(body=plain_text(len(hostile)))
 
 
+def content_type_parameters() -> tuple[bytes, bytes]:
+    # The stdlib copies the rest of the value at each ";": minutes for this one.
+    raw = email_bytes().replace(
+        b"Content-Type: text/plain; charset=",
+        b"Content-Type: text/plain" + b"; a=b" * 200_000 + b"; charset=",
+    )
+    return raw, email_bytes(body=plain_text(len(raw)))
+
+
+def attachment_parameters() -> tuple[bytes, bytes]:
+    raw = email_bytes(attachment=("photo.jpg", b"\xff\xd8" * 100)).replace(
+        b"Content-Disposition: attachment;",
+        b"Content-Disposition: attachment;" + b" a=b;" * 200_000,
+    )
+    return raw, email_bytes(body=plain_text(len(raw)))
+
+
 SHAPES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
     "html_bold_x_5000": lambda: nested_bold(5_000),
     "html_bold_x_20000": lambda: nested_bold(20_000),
@@ -77,6 +94,8 @@ SHAPES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
     "quote_lines_40000": quote_lines,
     "on_wrote_then_wrote_80000": wrote_run,
     "x_headers_100000": x_headers,
+    "content_type_parameters_200000": content_type_parameters,
+    "attachment_parameters_200000": attachment_parameters,
 }
 
 
@@ -109,6 +128,8 @@ def test_hostile_shape_reads_in_a_small_multiple_of_a_plain_message(shape):
         ("quote_lines_40000", "My answer.", "lines of the text"),
         ("on_wrote_then_wrote_80000", "My answer.\nOn Mon", "characters of the text"),
         ("x_headers_100000", "I disagree with the third", "header fields"),
+        ("content_type_parameters_200000", "I disagree", "overlong header field"),
+        ("attachment_parameters_200000", "I disagree", "overlong header field"),
     ],
 )
 def test_hostile_shape_is_queued_with_what_was_left_unread_noted(
