@@ -76,23 +76,19 @@ def clean_header_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-# What is read of one header value: a long References or Received field is a few
-# KiB; a runaway one is cut rather than decoded whole by every rule.
-MAX_VALUE_CHARS = 64 * 1024
-
-
 class HeaderIndex:
     """The header fields of a message by lower-cased name, read in one pass.
 
     Every rule looks its field up here instead of re-reading the block (a rule
-    per field over 100,000 fields was quadratic). Raw values, in order.
+    per field over 100,000 fields was quadratic). Raw values, in order; the
+    parser saw at most MAX_HEADER_FIELDS of them, each capped (parsing.bounded).
     """
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._fields: dict[str, list[str]] = {}
         self._items: list[tuple[str, str]] = []
         for name, value in items:
-            pair = (str(name), str(value)[:MAX_VALUE_CHARS])
+            pair = (str(name), str(value))
             self._items.append(pair)
             self._fields.setdefault(pair[0].lower(), []).append(pair[1])
 
