@@ -1,0 +1,249 @@
+"""The nginx front (deploy/nginx/) for real: Debian's nginx before the live server.
+
+Each test starts nginx from the repo's config in a temporary directory (its own
+cache, logs and port) in front of pytest-django's live server, which runs in this
+process, so the `settings` fixture reaches it.
+"""
+
+import http.client
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from comments.models import Comment, CommentStatus
+from moderation.transitions import publish_comment, reject_comment
+from tests import nginx_front
+from tests.conftest import need
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PURGE = nginx_front.ROOT / "deploy" / "nginx" / "purge-cache"
+
+
+@dataclass
+class Front:
+    url: str
+    static_root: Path
+    cache_dir: Path
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def cache(self) -> str | None:
+        return self.headers.get("X-Cache-Status")
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+@pytest.fixture
+def front(live_server, settings, tmp_path: Path) -> Iterator[Front]:
+    need(nginx_front.installed(), "nginx not installed (apt-get install nginx)")
+    # The static files as production collects them: hashed names and a manifest.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    upstream = f"127.0.0.1:{urlsplit(live_server.url).port}"
+    run_dir = tmp_path / "nginx"
+    with nginx_front.nginx_front(
+        upstream=upstream, static_root=settings.STATIC_ROOT, run_dir=run_dir
+    ) as url:
+        yield Front(url, settings.STATIC_ROOT, run_dir / "cache")
+
+
+def fetch(
+    front: Front,
+    path: str,
+    *,
+    method: str = "GET",
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Answer:
+    """One request to the front, redirects not followed."""
+    parts = urlsplit(front.url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return Answer(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+def wait_for(condition, *, within: float) -> bool:
+    """Poll `condition` until it holds or `within` seconds have passed."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+class _FormFields(HTMLParser):
+    """The fields of the comment form (its action ends in /comment/)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action, self.fields, self._inside = "", {}, False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("action") or "").endswith("/comment/"):
+            self.action, self._inside = attrs["action"], True
+        elif (
+            tag == "input"
+            and self._inside
+            and attrs.get("name")
+            and attrs.get("type") not in ("checkbox", "submit")
+        ):
+            self.fields[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._inside = False
+
+
+def test_second_anonymous_get_of_an_article_is_a_hit_with_the_same_bytes(front):
+    article = make_article(title="Cached Article")
+    make_comment(article=article, status=CommentStatus.PUBLISHED, body="Seen by all.")
+
+    first = fetch(front, article.get_absolute_url())
+    second = fetch(front, article.get_absolute_url())
+
+    assert first.status == 200 and "Seen by all." in first.text
+    assert second.cache == "HIT"
+    assert second.body == first.body
+
+
+def test_index_second_get_is_a_hit(front):
+    make_article(title="On The Index")
+
+    fetch(front, "/")
+    again = fetch(front, "/")
+
+    assert again.status == 200 and "On The Index" in again.text
+    assert again.cache == "HIT"
+
+
+def test_comment_post_through_the_front_is_stored(front):
+    article = make_article(title="Post Through")
+    page = fetch(front, article.get_absolute_url())
+    form = _FormFields()
+    form.feed(page.text)
+    assert form.action, "no comment form on the article page"
+    text = "Posted through nginx, not swallowed by its cache."
+    form.fields.update({"name": "Reader Through", "body": text})
+
+    posted = fetch(
+        front,
+        form.action,
+        method="POST",
+        body=urlencode(form.fields),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            # As a browser sends it; the site compares it with the Host nginx passes.
+            "Origin": front.url,
+        },
+    )
+
+    assert posted.status == 303, posted.text[:500]
+    assert Comment.objects.filter(article=article, body=text).exists()
+    # The reader's own confirmation page is theirs alone: never from the cache.
+    location = urlsplit(posted.headers["Location"])
+    confirmation = location.path + (f"?{location.query}" if location.query else "")
+    seen = [fetch(front, confirmation) for _ in range(2)]
+    assert all(a.status == 200 and text in a.text for a in seen)
+    assert all(a.cache != "HIT" for a in seen)
+
+
+def test_admin_pages_never_come_from_the_cache(front, editor):
+    logins = [fetch(front, "/admin/login/") for _ in range(2)]
+    client = Client()
+    client.force_login(editor)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    signed_in = [fetch(front, "/admin/", headers={"Cookie": cookie}) for _ in range(2)]
+    anonymous = fetch(front, "/admin/")
+
+    assert all(a.status == 200 and a.cache != "HIT" for a in logins)
+    assert all(a.status == 200 and a.cache != "HIT" for a in signed_in)
+    assert all(editor.username in a.text for a in signed_in)
+    # The editor's page was not kept for the next visitor, who is asked to sign in.
+    assert anonymous.status == 302 and "/admin/login/" in anonymous.headers["Location"]
+
+
+def test_published_comment_shows_once_the_shared_lifetime_has_passed(front, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    article = make_article(title="Fresh Enough")
+    url = article.get_absolute_url()
+    fetch(front, url)
+    assert fetch(front, url).cache == "HIT"
+    comment = make_comment(article=article, body="Published after the page was kept.")
+
+    publish_comment(comment=comment, editor=None)
+
+    assert wait_for(
+        lambda: "Published after the page was kept." in fetch(front, url).text,
+        within=15,
+    ), "the published comment never reached the cached page"
+
+
+def test_taken_down_comment_is_gone_at_once_after_a_purge(front, settings):
+    settings.PAGE_CACHE_SECONDS = 600  # a take-down must not wait for this
+    article = make_article(title="Take It Down")
+    comment = make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="Regrettable words."
+    )
+    url = article.get_absolute_url()
+    fetch(front, url)
+    assert fetch(front, url).cache == "HIT"
+    reject_comment(comment=comment, editor=None, reason="taken down")
+
+    # The operator's command from the README, with the page's cache key prefix.
+    subprocess.run(
+        [str(PURGE), f"http://127.0.0.1{url}"],
+        env={**os.environ, "SOURCEHAT_CACHE_DIR": str(front.cache_dir)},
+        check=True,
+    )
+
+    after = fetch(front, url)
+    assert after.status == 200 and "Take It Down" in after.text
+    assert "Regrettable words." not in after.text
+
+
+def test_static_files_are_served_by_nginx_from_the_collected_files(front):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    plain = fetch(front, "/static/css/site.css", headers={"Accept-Encoding": "gzip"})
+    hashed = fetch(front, staticfiles_storage.url("css/site.css"))
+
+    assert plain.status == 200
+    assert plain.headers["Content-Encoding"] == "gzip"
+    assert "max-age=3600" in plain.headers["Cache-Control"]
+    # Answered from disk: the request never went to the cache or the site.
+    assert plain.cache is None
+    assert hashed.status == 200
+    stored = front.static_root / staticfiles_storage.stored_name("css/site.css")
+    assert hashed.body == stored.read_bytes()
+    assert "immutable" in hashed.headers["Cache-Control"]
