@@ -3,9 +3,12 @@
 PostgreSQL + Redis + production settings (DEBUG off; plain http on loopback through
 the named opt-out ALLOW_PLAIN_HTTP=1), gunicorn with 2 sync workers on 127.0.0.1,
 wrk -t2 -c16 -d10s --timeout 30s --latency, 3 interleaved reps, median, waiting for
-idle CPUs before each run. Prints one table shaped like the peers' RESULTS.md and
-writes the medians to var/bench/latest.json. Every server it starts is stopped on
-exit (by PID). Traffic goes to 127.0.0.1 only. It is a benchmark, not a test.
+idle CPUs before each run. Then the same article pages through the nginx front
+(deploy/nginx/, Debian's nginx, in front of that gunicorn) and, for scale, nginx
+serving the very same bytes as static files, with the same wrk settings. Prints one
+table shaped like the peers' RESULTS.md and writes the medians to
+var/bench/latest.json. Every server it starts is stopped on exit (by PID). Traffic
+goes to 127.0.0.1 only. It is a benchmark, not a test.
 
 Options: --reps N (3), --duration S (10), --quick (1 rep of 5 s, for trying things).
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sourcehat_bench;
@@ -46,6 +49,8 @@ PEERS = {
     "Isso": {10: 289.6, 100: 44.4, 1000: 4.6, "post": 198.3},
 }
 TARGETS = {10: 10, 100: 30, 1000: 100}  # x django-comments-xtd
+# The app's own code, for code_lines (tests live in tests/, outside these).
+APPS = ("blog", "comments", "moderation", "config")
 
 ENV = {
     "DEBUG": "0",
@@ -123,6 +128,16 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def ensure_nginx() -> None:
+    from tests.nginx_front import installed
+
+    if not installed():
+        raise SystemExit(
+            "nginx missing (the front rows need it): "
+            "run scripts/install-test-deps.sh as root, or apt-get install nginx"
+        )
 
 
 def ensure_wrk() -> str:
@@ -339,6 +354,97 @@ def make_post_script(base: str, slug: str, run: str) -> tuple[str, str]:
     return str(script), action[1]
 
 
+# --- the front ----------------------------------------------------------------------
+STATIC_SERVER = """
+    # bench/run.py: the same pages as plain files, for the front's yardstick.
+    server {
+        listen 127.0.0.1:%(port)d;
+        root %(root)s;
+    }
+"""
+
+
+def write_static_pages(base: str, root: Path) -> dict[int, str]:
+    """Each article page fetched once from the origin, saved as a file; its path."""
+    shutil.rmtree(root, ignore_errors=True)
+    paths = {}
+    for n in SIZES:
+        path = f"/articles/a{n}/"
+        with urllib.request.urlopen(base + path) as resp:  # noqa: S310
+            page = resp.read()
+        (root / path.strip("/")).mkdir(parents=True)
+        (root / path.strip("/") / "index.html").write_bytes(page)
+        paths[n] = path
+    return paths
+
+
+def check_front(front: str, static: str, paths: dict[int, str]) -> None:
+    """Say so when the front isn't serving cached copies or the bytes differ."""
+    for n, path in paths.items():
+        with urllib.request.urlopen(front + path) as resp:  # noqa: S310
+            cached, status = resp.read(), resp.headers.get("X-Cache-Status")
+        with urllib.request.urlopen(static + path) as resp:  # noqa: S310
+            same = resp.read() == cached
+        log(
+            f"front a{n}: X-Cache-Status {status}, "
+            + ("same bytes as the static copy" if same else "BYTES DIFFER from it")
+        )
+        if status != "HIT":
+            log(f"WARNING front a{n}: not a cache hit; its rows measure the origin")
+
+
+def run_front(wrk: str, base: str, reps: int, duration: int) -> dict[str, list[dict]]:
+    """front_N (nginx's cache before gunicorn) and static_N (nginx, files)."""
+    from tests.nginx_front import free_port, nginx_front
+
+    pages, static_port = OUT_DIR / "static-pages", free_port()
+    paths = write_static_pages(base, pages)
+    run_dir = OUT_DIR / "nginx"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    runs: dict[str, list[dict]] = {
+        f"{kind}_{n}": [] for kind in ("front", "static") for n in SIZES
+    }
+    with nginx_front(
+        upstream=urllib.parse.urlsplit(base).netloc,
+        static_root=BASE_DIR / "staticfiles",
+        run_dir=run_dir,
+        extra=STATIC_SERVER % {"port": static_port, "root": pages},
+    ) as front:
+        static = f"http://127.0.0.1:{static_port}"
+        log(f"nginx: the front on {front}, the static copies on {static}")
+        urls = {
+            **{f"front_{n}": front + path for n, path in paths.items()},
+            **{f"static_{n}": static + path for n, path in paths.items()},
+        }
+        for url in urls.values():  # warm-up: the front fetches each page once
+            settle()
+            subprocess.run([wrk, "-t2", "-c2", "-d1s", url], capture_output=True)
+        check_front(front, static, paths)
+        for rep in range(1, reps + 1):
+            for case, url in urls.items():
+                settle()
+                result = run_wrk(wrk, url, duration)
+                runs[case].append(result)
+                log(f"{case:<13} rep{rep} {result['rps']:>9.1f} req/s")
+                if result["non_2xx_3xx"] or result["socket_errors"]:
+                    log(
+                        f"WARNING {case}: {result['non_2xx_3xx']} non-2xx/3xx "
+                        f"responses; socket errors {result['socket_errors']}"
+                    )
+    return runs
+
+
+def code_lines() -> int:
+    """Non-blank lines of the apps' Python, migrations left out."""
+    total = 0
+    for app in APPS:
+        for path in (BASE_DIR / app).rglob("*.py"):
+            if "migrations" in path.parts or path.name.startswith("test"):
+                continue
+            total += sum(1 for line in path.read_text().splitlines() if line.strip())
+    return total
+
+
 # --- admin queue ------------------------------------------------------------------
 def admin_queue(base: str, editor: object, n: int = 30) -> tuple[float, int]:
     """Median ms over HTTP (signed in) and the query count of one page, in-process."""
@@ -391,6 +497,18 @@ def table(results: dict, extra: dict) -> str:
         "Postgres + Redis",
         "post": "POST comment — Source Hat form, Postgres (→ 303)",
     }
+    labels.update(
+        {
+            **{
+                f"front_{n}": f"GET {n} comments — through the nginx front (cache)"
+                for n in SIZES
+            },
+            **{
+                f"static_{n}": f"GET {n} comments — nginx, the same bytes as a file"
+                for n in SIZES
+            },
+        }
+    )
     for key, label in labels.items():
         r = results[key]
         rows.append(
@@ -410,6 +528,10 @@ def table(results: dict, extra: dict) -> str:
     rows.append(
         f"| gunicorn worker peak RSS (VmHWM) | {extra['worker_peak_rss_mb']:.1f} MB "
         "| — | — | — |"
+    )
+    rows.append(
+        f"| app code: {', '.join(APPS)} (Python, non-blank lines, no tests or "
+        f"migrations) | {extra['code_lines']:,} lines | — | — | — |"
     )
     return "\n".join(rows)
 
@@ -486,8 +608,22 @@ def ratios(results: dict) -> tuple[str, dict]:
         ),
         ("POST >= 5x xtd", results["post"]["rps"] >= 5 * xtd["post"]),
         ("POST >= 2x Isso", results["post"]["rps"] >= 2 * isso["post"]),
+        (
+            "front >= half of static at every size",
+            all(
+                results[f"front_{n}"]["rps"] >= results[f"static_{n}"]["rps"] / 2
+                for n in SIZES
+            ),
+        ),
     ]
     lines += [f"  [{'met' if ok else 'MISSED'}] {name}" for name, ok in checks]
+    lines.append(
+        "  front / static: "
+        + ", ".join(
+            f"{n}: {results[f'front_{n}']['rps'] / results[f'static_{n}']['rps']:.2f}"
+            for n in SIZES
+        )
+    )
     summary = {
         "source": source,
         "peers": {
@@ -513,6 +649,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     wrk = ensure_wrk()
+    sys.path.insert(0, str(BASE_DIR))
+    ensure_nginx()
 
     os.environ.update(ENV)
     log("Settings: DEBUG=0, ALLOW_PLAIN_HTTP=1 (the named opt-out: production")
@@ -525,7 +663,6 @@ def main() -> int:
     subprocess.run(
         [*manage, "collectstatic", "--noinput", "-v0"], check=True, cwd=BASE_DIR
     )
-    sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -609,6 +746,7 @@ def main() -> int:
 
     queue_ms, queue_queries = admin_queue(base, seeded["editor"])
     rss = max(peak_rss_mb(pid) for pid in worker_pids(master.pid))
+    runs.update(run_front(wrk, base, args.reps, args.duration))
     _stop_children()
 
     ingest = None
@@ -626,6 +764,7 @@ def main() -> int:
         "admin_queue_queries": queue_queries,
         "ingest_per_s": ingest,
         "worker_peak_rss_mb": round(rss, 1),
+        "code_lines": code_lines(),
     }
     comparison, vs_peers = ratios(results)
     latest = {

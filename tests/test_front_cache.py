@@ -91,6 +91,13 @@ def fetch(
         conn.close()
 
 
+def signed_in_cookie(user: object) -> str:
+    """The Cookie header of a browser signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
 def wait_for(condition, *, within: float) -> bool:
     """Poll `condition` until it holds or `within` seconds have passed."""
     deadline = time.monotonic() + within
@@ -180,9 +187,7 @@ def test_comment_post_through_the_front_is_stored(front):
 
 def test_admin_pages_never_come_from_the_cache(front, editor):
     logins = [fetch(front, "/admin/login/") for _ in range(2)]
-    client = Client()
-    client.force_login(editor)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    cookie = signed_in_cookie(editor)
     signed_in = [fetch(front, "/admin/", headers={"Cookie": cookie}) for _ in range(2)]
     anonymous = fetch(front, "/admin/")
 
@@ -191,6 +196,21 @@ def test_admin_pages_never_come_from_the_cache(front, editor):
     assert all(editor.username in a.text for a in signed_in)
     # The editor's page was not kept for the next visitor, who is asked to sign in.
     assert anonymous.status == 302 and "/admin/login/" in anonymous.headers["Location"]
+
+
+def test_signed_in_editor_sees_a_published_comment_at_once(front, settings, editor):
+    settings.PAGE_CACHE_SECONDS = 600
+    article = make_article(title="Editor Checks")
+    url = article.get_absolute_url()
+    fetch(front, url)
+    assert fetch(front, url).cache == "HIT"
+    cookie = signed_in_cookie(editor)
+
+    publish_comment(
+        comment=make_comment(article=article, body="Just published."), editor=editor
+    )
+
+    assert "Just published." in fetch(front, url, headers={"Cookie": cookie}).text
 
 
 def test_published_comment_shows_once_the_shared_lifetime_has_passed(front, settings):
