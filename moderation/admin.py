@@ -124,6 +124,16 @@ def _apply(
         )
 
 
+# The decision buttons on a comment's page (named _<decision> in the form).
+DECISION_BUTTONS = {
+    "publish": "Published",
+    "feature": "Published and featured",
+    "reject": "Rejected",
+    "spam": "Marked as spam",
+    "pending": "Returned to the queue",
+}
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     form = CommentChangeForm
@@ -353,18 +363,11 @@ class CommentAdmin(admin.ModelAdmin):
     def response_change(
         self, request: HttpRequest, obj: Comment
     ) -> HttpResponseRedirect:
-        moves = {
-            "_publish": (t.publish_comment, "Published"),
-            "_feature": (t.publish_and_feature, "Published and featured"),
-            "_reject": (t.reject_comment, "Rejected"),
-            "_spam": (t.mark_spam, "Marked as spam"),
-            "_pending": (t.return_to_pending, "Returned to the queue"),
-        }
-        for key, (move, verb) in moves.items():
-            if key in request.POST:
+        for action, done in DECISION_BUTTONS.items():
+            if f"_{action}" in request.POST:
                 try:
-                    move(comment=obj, editor=request.user)
-                    self.message_user(request, f"{verb}: {whose(obj)}.")
+                    t.apply_decision(action=action, comment=obj, editor=request.user)
+                    self.message_user(request, f"{done}: {whose(obj)}.")
                 except t.InvalidTransition as exc:
                     self.message_user(
                         request, f"Not done: {exc}.", level=messages.ERROR

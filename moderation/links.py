@@ -171,10 +171,4 @@ def use_link(*, claim: LinkClaim, editor: AbstractBaseUser) -> Comment:
     comment = Comment.objects.filter(pk=claim.comment_id).first()
     if comment is None:
         raise LinkGone
-    if claim.action == "publish":
-        return t.publish_comment(comment=comment, editor=editor)
-    if claim.action == "feature":
-        return t.publish_and_feature(comment=comment, editor=editor)
-    if claim.action == "reject":
-        return t.reject_comment(comment=comment, editor=editor)
-    return t.mark_spam(comment=comment, editor=editor)
+    return t.apply_decision(action=claim.action, comment=comment, editor=editor)

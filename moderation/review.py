@@ -215,6 +215,15 @@ def whose(comment: Comment) -> str:
     return f"{who} “{words}”"
 
 
+# What the screen says once a decision is made (the edit key has its own).
+DONE = {
+    "publish": "Published {what}",
+    "feature": "Published and featured {what}",
+    "reject": "Rejected {what}",
+    "spam": "Marked {what} as spam",
+}
+
+
 @transaction.atomic
 def decide(
     *,
@@ -229,25 +238,16 @@ def decide(
 
     Raises InvalidTransition (rolling everything back) when it can't be done.
     """
-    what = whose(comment)
-    if action == "publish":
-        t.publish_comment(comment=comment, editor=editor)
-        return f"Published {what}."
-    if action == "feature":
-        t.publish_and_feature(comment=comment, editor=editor, label=label)
-        return f"Published and featured {what}" + (f" ({label})." if label else ".")
-    if action == "reject":
-        t.reject_comment(comment=comment, editor=editor, reason=reason)
-        return f"Rejected {what}" + (f" ({reason})." if reason else ".")
-    if action == "spam":
-        t.mark_spam(comment=comment, editor=editor)
-        return f"Marked {what} as spam."
     if action == "edit":
         if text.strip() != comment.public_text.strip():
             comment = t.edit_comment(comment=comment, editor=editor, text=text)
         comment = t.publish_comment(comment=comment, editor=editor)
         return f"Edited and published {whose(comment)}."  # as it now reads
-    raise ValueError(f"unknown review action {action!r}")
+    if action not in DONE:
+        raise ValueError(f"unknown review action {action!r}")
+    note = {"feature": label, "reject": reason}.get(action, "")
+    t.apply_decision(action=action, comment=comment, editor=editor, note=note)
+    return DONE[action].format(what=whose(comment)) + (f" ({note})." if note else ".")
 
 
 def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:

@@ -7,8 +7,9 @@ InvalidTransition and change nothing.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -332,6 +333,40 @@ def reorder_features(
     touch_article(article.pk)
 
 
+class Move(NamedTuple):
+    move: Callable[..., Comment]
+    note: str  # the keyword that takes the decision's note: reason, label, note
+
+
+# The editors' decisions by the names every screen uses (the admin's buttons, the
+# review screen's keys, the emailed links, undo), so a name means one transition
+# wherever the decision is made.
+DECISIONS: dict[str, Move] = {
+    "publish": Move(publish_comment, "note"),
+    "feature": Move(publish_and_feature, "label"),
+    "reject": Move(reject_comment, "reason"),
+    "spam": Move(mark_spam, "note"),
+    "pending": Move(return_to_pending, "note"),
+}
+# Undo moves a comment back to the status it came from: the decision that does it.
+UNDO_TO = {
+    S.PUBLISHED: "publish",
+    S.REJECTED: "reject",
+    S.SPAM: "spam",
+    S.PENDING: "pending",
+}
+
+
+def apply_decision(
+    *, action: str, comment: Comment, editor: Editor, note: str = ""
+) -> Comment:
+    """Apply the decision named `action` (a key of DECISIONS), with its note."""
+    if action not in DECISIONS:
+        raise InvalidTransition(f"there is no decision called {action!r}")
+    move, keyword = DECISIONS[action]
+    return move(comment=comment, editor=editor, **({keyword: note} if note else {}))
+
+
 @transaction.atomic
 def undo_decision(*, decision: Decision, editor: Editor) -> Comment:
     """Apply the inverse of a decision, as a new decision."""
@@ -346,20 +381,17 @@ def undo_decision(*, decision: Decision, editor: Editor) -> Comment:
         return feature_comment(comment=comment, editor=editor)
     if decision.action == Action.EDIT:
         return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
-    moves = {
-        S.PUBLISHED: publish_comment,
-        S.PENDING: return_to_pending,
-        S.SPAM: mark_spam,
-    }
-    if target == S.REJECTED:
-        return reject_comment(comment=comment, editor=editor, reason="undo")
-    if target not in moves:
+    if target not in UNDO_TO:
         raise InvalidTransition(f"decision {decision.pk} can't be undone")
-    return moves[target](comment=comment, editor=editor, note="undo")
+    return apply_decision(
+        action=UNDO_TO[target], comment=comment, editor=editor, note="undo"
+    )
 
 
 __all__ = [
+    "DECISIONS",
     "InvalidTransition",
+    "apply_decision",
     "assign_article",
     "edit_comment",
     "feature_comment",
