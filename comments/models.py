@@ -36,9 +36,6 @@ class CommentQuerySet(models.QuerySet):
     def featured(self) -> "CommentQuerySet":
         return self.published().filter(featured=True)
 
-    def with_status(self, status: str) -> "CommentQuerySet":
-        return self.filter(status=status)
-
     def spam(self) -> "CommentQuerySet":
         return self.filter(status=CommentStatus.SPAM)
 

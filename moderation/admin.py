@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path
@@ -14,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from blog.admin import ArticleAdmin
 from blog.models import Article
-from comments.models import Comment, CommentSource, CommentStatus
+from comments.models import Comment, CommentQuerySet, CommentSource, CommentStatus
 from comments.rendering import render_comment
 from moderation import transitions as t
 from moderation.forms import CommentChangeForm
@@ -50,7 +49,16 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value() or CommentStatus.PENDING
-        return queryset if value == "all" else queryset.with_status(value)
+        if value == "all":
+            return queryset
+        by_status = {
+            CommentStatus.PENDING: CommentQuerySet.awaiting_review,
+            CommentStatus.PUBLISHED: CommentQuerySet.published,
+            CommentStatus.REJECTED: CommentQuerySet.rejected,
+            CommentStatus.SPAM: CommentQuerySet.spam,
+        }
+        # A made-up status in the address matches nothing (as a bad id would).
+        return by_status[value](queryset) if value in by_status else queryset.none()
 
 
 class UnroutedFilter(admin.SimpleListFilter):
@@ -219,17 +227,6 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
-    def action_checkbox(self, obj: Comment) -> str:
-        # Django renders this through the form widget templates: a third of the
-        # queue page's time for 50 rows. Same markup, made directly.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" '
-            'aria-label="Select this object for an action - {}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            str(obj),
-        )
-
     def get_urls(self) -> list:
         # The editor's desk (moderation/views.py) inside the admin: its login, its
         # layout, and admin:comments_comment_review / _picks as names.
