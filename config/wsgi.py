@@ -10,7 +10,7 @@ application = get_wsgi_application()
 
 # What start-up made (settings, every app's models and modules) lives as long as
 # the process, so the collector's full collections need not rescan it: frozen,
-# they skip it (about 3% of a posted comment's work, counted with callgrind).
+# they skip it.
 # With gunicorn --preload it also keeps the memory shared with workers unwritten.
 gc.collect()
 gc.freeze()
