@@ -21,6 +21,7 @@ class CommentStatus(models.TextChoices):
 class CommentSource(models.TextChoices):
     WEB = "web", "Web form"
     EMAIL = "email", "Email"
+    IMPORT = "import", "Imported"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -127,6 +128,23 @@ class Comment(models.Model):
         related_name="comments",
         db_index=False,  # comment_inbound_idx: emailed comments only
     )
+    # Whom the comment answered, where the old system knew (imports). Our pages
+    # stay flat: this only adds "in reply to <name>" to a published reply.
+    in_reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+        db_index=False,  # comment_reply_idx: replies only
+    )
+    # Where an imported comment came from, so a second import of the same file
+    # finds it (comment_origin_unique). Empty for our own channels.
+    origin_system = models.CharField(max_length=20, blank=True, editable=False)
+    origin_id = models.CharField(max_length=255, blank=True, editable=False)
+    # The origin_id of the comment it answered, kept until that one is found
+    # (a reply may come before its parent in an export).
+    origin_reply_to = models.CharField(max_length=255, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -140,6 +158,11 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(source__in=CommentSource.values),
                 name="comment_source_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["origin_system", "origin_id"],
+                condition=~Q(origin_id=""),
+                name="comment_origin_unique",
             ),
         ]
         indexes = [
@@ -169,6 +192,11 @@ class Comment(models.Model):
                 fields=["inbound_email"],
                 name="comment_inbound_idx",
                 condition=Q(inbound_email__isnull=False),
+            ),
+            models.Index(
+                fields=["in_reply_to"],
+                name="comment_reply_idx",
+                condition=Q(in_reply_to__isnull=False),
             ),
         ]
 

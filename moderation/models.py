@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     EDIT = "edit", "Edited"
     ASSIGN = "assign", "Assigned to an article"
     ERASE = "erase", "Commenter erased"
+    IMPORT = "import", "Imported"
 
 
 class DecisionQuerySet(models.QuerySet):

@@ -1,0 +1,109 @@
+"""An export's names, bodies and dates, turned into ours."""
+
+import html
+import re
+from datetime import datetime, timezone as dt_timezone
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from comments.mail.html import html_to_text
+from comments.validation import NAME_MAX_LENGTH, normalize_text
+from moderation.imports.records import ImportFileError
+
+_MARKUP = re.compile(r"[<&]")
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.IGNORECASE | re.DOTALL)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_MANY_BREAKS = re.compile(r"\n{3,}")
+WP_DATE = "%Y-%m-%d %H:%M:%S"
+
+
+def _plain(text: str) -> str:
+    """Text with no markup at all: html_to_text's spacing without its parser."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def paragraphs(content: str) -> str:
+    """WordPress's line breaks as HTML: it keeps a comment's paragraphs as blank
+    lines and adds the <p> and <br> only when it shows it (wpautop)."""
+    parts = _PRE.split(content)
+    for i in range(0, len(parts), 2):  # outside <pre>
+        part = _BLANK_LINE.sub("</p><p>", parts[i].strip("\n"))
+        parts[i] = part.replace("\n", "<br>\n")
+    return "<p>" + "".join(parts) + "</p>"
+
+
+def body_text(content: str, *, line_breaks: bool) -> str:
+    """An exported comment body -> our plain text (links kept as URLs).
+
+    line_breaks: the body's newlines are paragraphs and line breaks (WordPress);
+    else it is plain HTML (Disqus). A body without any markup is already text.
+    """
+    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    if not _MARKUP.search(content):
+        return normalize_text(_plain(content))
+    if line_breaks:
+        content = paragraphs(content)
+    return normalize_text(html_to_text(content))
+
+
+def author_name(name: str, *, entities: bool) -> str:
+    """One line, at most NAME_MAX_LENGTH; empty -> Anonymous.
+
+    entities: WordPress stores names HTML-escaped (&amp;, &#039;).
+    """
+    if entities:
+        name = html.unescape(name)
+    name = " ".join(normalize_text(name).split())[:NAME_MAX_LENGTH].strip()
+    return name or "Anonymous"
+
+
+def email(address: str) -> str:
+    """The address, or "" when it isn't one (it stays private either way)."""
+    address = address.strip()
+    if not address or len(address) > 254:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
+
+
+def wordpress_date(gmt: str, local: str, where: str) -> datetime:
+    """comment_date_gmt, else comment_date in our time zone (WordPress writes
+    0000-00-00 00:00:00 for a date it doesn't have)."""
+    for value, utc in ((gmt, True), (local, False)):
+        value = value.strip()
+        if not value or value.startswith("0000-00-00"):
+            continue
+        try:
+            when = datetime.strptime(value, WP_DATE)  # noqa: DTZ007 (zone below)
+        except ValueError as exc:
+            raise ImportFileError(
+                f"{where}: bad date {value!r} (expected YYYY-MM-DD HH:MM:SS); "
+                "nothing was imported"
+            ) from exc
+        return (
+            when.replace(tzinfo=dt_timezone.utc) if utc else timezone.make_aware(when)
+        )
+    raise ImportFileError(f"{where}: no date; nothing was imported")
+
+
+def iso_date(value: str, where: str) -> datetime:
+    """An ISO 8601 date (Disqus's createdAt); no zone means UTC."""
+    value = value.strip()
+    try:
+        when = parse_datetime(value)
+    except ValueError:
+        when = None
+    if when is None:
+        raise ImportFileError(
+            f"{where}: bad date {value!r} (expected ISO 8601, e.g. "
+            "2013-10-10T19:20:29Z); nothing was imported"
+        )
+    return when if timezone.is_aware(when) else when.replace(tzinfo=dt_timezone.utc)

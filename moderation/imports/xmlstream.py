@@ -1,0 +1,108 @@
+"""Stream an export's XML in bounded memory, and tell which format it is.
+
+defusedxml's iterparse: an export is untrusted input, so a DTD's entities
+(billion laughs, external files) are refused instead of expanded.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from moderation.imports.records import ImportFileError
+
+Progress = Callable[[int], None]
+WXR, DISQUS = "wxr", "disqus"
+DISQUS_NS = "http://disqus.com"
+# Any version of WordPress's export namespace: 1.0 to 1.2, http or https.
+WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+(\.\d+)*/?$")
+
+
+def no_progress(nbytes: int) -> None:
+    return None
+
+
+class _Counting:
+    """A file object that reports how many bytes were read (for the progress bar)."""
+
+    def __init__(self, raw: BinaryIO, progress: Progress) -> None:
+        self._raw, self._progress = raw, progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._progress(len(data))
+        return data
+
+
+def events(
+    path: Path, progress: Progress = no_progress, kinds: tuple[str, ...] = ("end",)
+) -> Iterator[tuple[str, object]]:
+    """iterparse's (event, element) pairs; ImportFileError for broken XML."""
+    with path.open("rb") as raw:
+        stream = iterparse(_Counting(raw, progress), events=kinds)
+        while True:
+            try:
+                event = next(stream)
+            except StopIteration:
+                return
+            except ParseError as exc:
+                line, column = exc.position
+                reason = str(exc).split(":")[0]
+                raise ImportFileError(
+                    f"{path.name}: broken XML at line {line}, column {column + 1}: "
+                    f"{reason}; nothing was imported"
+                ) from exc
+            except DefusedXmlException as exc:
+                raise ImportFileError(
+                    f"{path.name}: refused: the file declares XML entities ({exc}); "
+                    "an export never needs them"
+                ) from exc
+            yield event
+
+
+def local(tag: str) -> str:
+    """The tag's name without its namespace."""
+    return tag.rpartition("}")[2]
+
+
+def namespace(tag: str) -> str:
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+def detect_format(path: Path) -> str:
+    """WXR or DISQUS, from the root element; ImportFileError for anything else."""
+    declared: list[str] = []
+    root = None
+    stream = events(path, kinds=("start-ns", "start"))
+    try:
+        for event, value in stream:
+            if event == "start":
+                root = value
+                break
+            declared.append(value[1])
+    except ImportFileError as exc:
+        raise ImportFileError(
+            f"{path.name}: unknown format: not an XML file ({exc.__cause__})"
+        ) from exc
+    finally:
+        stream.close()
+    if root is None:
+        raise ImportFileError(f"{path.name}: unknown format: no XML element in it")
+    return _format_of(path, root, declared)
+
+
+def _format_of(path: Path, root: Element, declared: list[str]) -> str:
+    if root.tag == f"{{{DISQUS_NS}}}disqus":
+        return DISQUS
+    if root.tag == "rss" and any(WP_NS.match(uri) for uri in declared):
+        return WXR
+    hint = "an RSS feed without WordPress's wp: namespace" if root.tag == "rss" else ""
+    raise ImportFileError(
+        f"{path.name}: unknown format: the root element is <{local(root.tag)}>"
+        f"{' (' + hint + ')' if hint else ''}; expected a WordPress export (WXR: "
+        "<rss> with the wp: namespace) or a Disqus export (<disqus>)"
+    )

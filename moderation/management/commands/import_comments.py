@@ -1,0 +1,75 @@
+"""Import a blog's comments: `import_comments FILE [--map FILE] [--create-articles] [--dry-run]`.
+
+FILE is a WordPress export (WXR, any version) or a Disqus XML export; the format
+is read from the file. Each thread goes to the article its link or post name
+names (/2014/test/ -> test), or the one --map gives (`old-link,slug` lines);
+with --create-articles, a WordPress post that matches nothing becomes an article.
+Comments keep their author, email, date, the status the export gives, and whom
+they answered. The whole file is one transaction: a broken file stops with the
+place named and stores nothing (exit 1). Running it again imports nothing new.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from moderation.imports.records import ImportFileError
+from moderation.imports.workflow import import_file, passes
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="The export file (XML).")
+        parser.add_argument(
+            "--map",
+            type=Path,
+            dest="map_path",
+            help="A file of `old-link,slug` lines for threads found no other way.",
+        )
+        parser.add_argument(
+            "--create-articles",
+            action="store_true",
+            help="WordPress: make an article of each post that matches none.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read, match and report; store nothing.",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        size = os.path.getsize(path)
+        # A progress bar only on a terminal (not in cron mail or a log).
+        bar = tqdm(
+            total=size,
+            unit="B",
+            unit_scale=True,
+            desc=path.name,
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+        )
+
+        def progress(fmt: str):
+            bar.total = size * passes(fmt)
+            return bar.update
+
+        try:
+            with bar:
+                report = import_file(
+                    path,
+                    map_path=options["map_path"],
+                    create_articles=options["create_articles"],
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("\n".join(report.lines()))
