@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from blog.models import Article
-from comments.models import Comment
+from comments.models import Comment, CommentStatus
 
 
 def requested_page(request: HttpRequest | None) -> int:
@@ -22,12 +22,17 @@ def page_count(article: Article) -> int:
 
 
 def comments_page(article: Article, page: int) -> list[Comment]:
-    """One page of published comments, picks first, then in publication order."""
+    """One page of published comments, picks first, then in publication order.
+
+    A reply to a published comment gets reply_href: that comment's anchor on
+    this page, else its permalink (which finds its page).
+    """
     per_page = settings.COMMENTS_PER_PAGE
     start = (page - 1) * per_page
-    return list(
+    comments = list(
         Comment.objects.published()
         .for_article(article)
+        .select_related("in_reply_to")
         .only(
             "pk",
             "author_name",
@@ -37,8 +42,20 @@ def comments_page(article: Article, page: int) -> list[Comment]:
             "published_at",
             "edited_body",
             "body",
+            "in_reply_to__author_name",
+            "in_reply_to__status",
         )[start : start + per_page]
     )
+    here = {comment.pk for comment in comments}
+    for comment in comments:
+        parent = comment.in_reply_to
+        comment.reply_href = ""
+        if parent is not None and parent.status == CommentStatus.PUBLISHED:
+            on_page = parent.pk in here
+            comment.reply_href = (
+                f"#{parent.anchor}" if on_page else parent.get_absolute_url()
+            )
+    return comments
 
 
 def page_of_comment(comment: Comment) -> int:

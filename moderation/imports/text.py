@@ -2,7 +2,8 @@
 
 import html
 import re
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -74,15 +75,17 @@ def email(address: str) -> str:
     return address
 
 
-def wordpress_date(gmt: str, local: str, where: str) -> datetime:
+def wordpress_date(
+    gmt: str, local: str, where: str, *, required: bool = True
+) -> datetime | None:
     """comment_date_gmt, else comment_date in our time zone (WordPress writes
-    0000-00-00 00:00:00 for a date it doesn't have)."""
+    0000-00-00 00:00:00 for a date it doesn't have). None: no date, not required."""
     for value, utc in ((gmt, True), (local, False)):
         value = value.strip()
         if not value or value.startswith("0000-00-00"):
             continue
         try:
-            when = datetime.strptime(value, WP_DATE)  # noqa: DTZ007 (zone below)
+            when = datetime.strptime(value, WP_DATE)
         except ValueError as exc:
             raise ImportFileError(
                 f"{where}: bad date {value!r} (expected YYYY-MM-DD HH:MM:SS); "
@@ -91,6 +94,8 @@ def wordpress_date(gmt: str, local: str, where: str) -> datetime:
         return (
             when.replace(tzinfo=dt_timezone.utc) if utc else timezone.make_aware(when)
         )
+    if not required:
+        return None
     raise ImportFileError(f"{where}: no date; nothing was imported")
 
 

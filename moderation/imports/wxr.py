@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 
 from comments.models import CommentStatus
 from moderation.imports import records as r
-from moderation.imports.records import Entry, ImportFileError, Post, Thread
+from moderation.imports.records import Entry, Post, Thread
 from moderation.imports.text import author_name, body_text, email, wordpress_date
 from moderation.imports.xmlstream import WP_NS, Progress, events, local, namespace
 
@@ -98,15 +98,12 @@ def _post(fields: dict[str, str], title: str, slug: str) -> Post | None:
     kind, status = fields.get("post_type", ""), fields.get("status", "")
     if kind not in POST_TYPES or status in NOT_POSTS:
         return None
-    where = f"post {title!r}"
-    try:
-        date = wordpress_date(
-            fields.get("post_date_gmt", ""), fields.get("post_date", ""), where
-        )
-    except ImportFileError:
-        if fields.get("post_date_gmt", "").strip() or fields.get("post_date", ""):
-            raise
-        date = None
+    date = wordpress_date(
+        fields.get("post_date_gmt", ""),
+        fields.get("post_date", ""),
+        f"post {title!r}",
+        required=False,  # a draft may have none
+    )
     return Post(
         title=title,
         slug=slug,

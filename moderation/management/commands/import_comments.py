@@ -1,4 +1,4 @@
-"""Import a blog's comments: `import_comments FILE [--map FILE] [--create-articles] [--dry-run]`.
+"""Import a blog's comments: `import_comments FILE [--map FILE] [--create-articles]`.
 
 FILE is a WordPress export (WXR, any version) or a Disqus XML export; the format
 is read from the file. Each thread goes to the article its link or post name
@@ -7,6 +7,7 @@ with --create-articles, a WordPress post that matches nothing becomes an article
 Comments keep their author, email, date, the status the export gives, and whom
 they answered. The whole file is one transaction: a broken file stops with the
 place named and stores nothing (exit 1). Running it again imports nothing new.
+--dry-run reads, matches and reports, and stores nothing.
 """
 
 import os

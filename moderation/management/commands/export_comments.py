@@ -1,0 +1,57 @@
+"""Export every article and its comments as WXR 1.2: `export_comments [--all] FILE`.
+
+WordPress and Disqus both import WXR. By default the published comments, with
+their names and dates as shown; --all adds every other status (pending as 0,
+spam, rejected as trash: WordPress's comment_approved values). Readers' email
+addresses only with --with-emails. Comments not yet routed to an article have no
+place in WXR and are counted, not written.
+"""
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from moderation.imports.export import export_wxr
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="Where to write the WXR file.")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="all_statuses",
+            help="Every comment, whatever its status (default: published ones).",
+        )
+        parser.add_argument(
+            "--with-emails",
+            action="store_true",
+            help="Include the readers' email addresses (private: mind where it goes).",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        path: Path = options["file"]
+        partial = path.with_name(path.name + ".part")
+        try:
+            # Written beside it, then renamed: never a half-written export.
+            with partial.open("w", encoding="utf-8") as out:
+                counts = export_wxr(
+                    out,
+                    all_statuses=options["all_statuses"],
+                    with_emails=options["with_emails"],
+                )
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"{path}: can't write it ({exc})") from exc
+        self.stdout.write(
+            f"Wrote {path}: {counts.articles} articles, {counts.comments} comments"
+            + (
+                f"; {counts.unrouted} not yet routed to an article, not exported"
+                if counts.unrouted
+                else ""
+            )
+        )
