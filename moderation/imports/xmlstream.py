@@ -85,6 +85,8 @@ def detect_format(path: Path) -> str:
                 break
             declared.append(value[1])
     except ImportFileError as exc:
+        if isinstance(exc.__cause__, DefusedXmlException):
+            raise
         raise ImportFileError(
             f"{path.name}: unknown format: not an XML file ({exc.__cause__})"
         ) from exc

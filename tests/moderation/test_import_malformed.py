@@ -1,0 +1,198 @@
+"""import_comments on broken input: a clear message naming the place, nothing stored."""
+
+import pytest
+from django.core.management import CommandError, execute_from_command_line
+
+from blog.models import Article
+from comments.models import Comment
+from moderation.imports import writer
+from moderation.models import Decision
+from tests.factories import make_article
+from tests.moderation.imports import (
+    ISSO_WP,
+    THEME,
+    run_import,
+    wxr,
+    wxr_comment,
+    wxr_item,
+)
+
+
+def nothing_stored(articles: int = 0) -> bool:
+    return (
+        Comment.objects.count() == 0
+        and Decision.objects.count() == 0
+        and Article.objects.count() == articles
+    )
+
+
+@pytest.mark.django_db
+def test_truncated_file_names_line_and_column_and_stores_nothing(tmp_path):
+    cut = tmp_path / "cut.xml"
+    # Past the first posts (which --create-articles makes as it goes) and into
+    # the middle of an element.
+    cut.write_bytes(THEME.read_bytes()[:450_000])
+
+    with pytest.raises(CommandError) as error:
+        run_import(cut, "--create-articles")
+
+    message = str(error.value)
+    assert "cut.xml: broken XML at line" in message
+    assert ", column " in message
+    assert "nothing was imported" in message
+    assert nothing_stored()
+
+
+@pytest.mark.django_db
+def test_bad_date_names_the_comment_and_stores_nothing(tmp_path, monkeypatch):
+    make_article(slug="test")
+    # One comment a batch: the good ones before the bad date are written first,
+    # and must be rolled back with the rest.
+    monkeypatch.setattr(writer, "BATCH_SIZE", 1)
+    bad = tmp_path / "bad-date.xml"
+    bad.write_text(
+        ISSO_WP.read_text().replace(
+            "<wp:comment_date_gmt>2014-04-29 15:21:45</wp:comment_date_gmt>",
+            "<wp:comment_date_gmt>2014-13-45 25:21:45</wp:comment_date_gmt>",
+        )
+    )
+
+    with pytest.raises(CommandError) as error:
+        run_import(bad)
+
+    message = str(error.value)
+    assert "comment 8" in message
+    assert "bad date '2014-13-45 25:21:45'" in message
+    assert nothing_stored(articles=1)
+
+
+@pytest.mark.django_db
+def test_disqus_bad_date_names_the_post(tmp_path):
+    bad = tmp_path / "disqus.xml"
+    bad.write_text(
+        '<?xml version="1.0"?><disqus xmlns="http://disqus.com" '
+        'xmlns:dsq="http://disqus.com/disqus-internals">'
+        '<thread dsq:id="1"><link>https://old.example.org/post/</link></thread>'
+        '<post dsq:id="77"><message>Hi</message><createdAt>yesterday</createdAt>'
+        '<thread dsq:id="1"/></post></disqus>'
+    )
+
+    with pytest.raises(CommandError) as error:
+        run_import(bad)
+
+    assert "post 77" in str(error.value)
+    assert "bad date 'yesterday'" in str(error.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"comments": []}', "unknown format: not an XML file"),
+        ("", "unknown format: not an XML file"),
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>',
+            "an RSS feed without WordPress's wp: namespace",
+        ),
+        (
+            '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"/>',
+            "unknown format: the root element is <feed>",
+        ),
+    ],
+)
+def test_unknown_format_is_refused_by_name(tmp_path, content, expected):
+    path = tmp_path / "export.xml"
+    path.write_text(content)
+
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+
+    assert expected in str(error.value)
+    assert nothing_stored()
+
+
+@pytest.mark.django_db
+def test_entity_declarations_are_refused_not_expanded(tmp_path):
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+        + wxr(wxr_item("test", wxr_comment(1, content="&b;"))).split("\n", 1)[1]
+    )
+
+    with pytest.raises(CommandError) as error:
+        run_import(bomb)
+
+    assert "refused: the file declares XML entities" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run_import(tmp_path / "nope.xml")
+
+
+@pytest.mark.django_db
+def test_bad_map_line_is_named(tmp_path):
+    links = tmp_path / "links.csv"
+    links.write_text("http://example.tld/?p=4,test\njust-a-link\n")
+    make_article(slug="test")
+
+    with pytest.raises(CommandError, match=r"links.csv, line 2: expected"):
+        run_import(ISSO_WP, "--map", str(links))
+
+
+@pytest.mark.django_db
+def test_map_to_a_missing_article_is_named(tmp_path):
+    links = tmp_path / "links.csv"
+    links.write_text("http://example.tld/?p=4,no-such-article\n")
+
+    with pytest.raises(
+        CommandError, match="no article with the slug 'no-such-article'"
+    ):
+        run_import(ISSO_WP, "--map", str(links))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broken_file_exits_with_code_1(tmp_path, capsys):
+    path = tmp_path / "export.xml"
+    path.write_text("not xml at all")
+
+    with pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["manage.py", "import_comments", str(path)])
+
+    assert exit_.value.code == 1
+    assert "unknown format" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_skipped_kinds_are_counted_by_reason(tmp_path):
+    make_article(slug="post")
+    path = tmp_path / "mixed.xml"
+    path.write_text(
+        wxr(
+            wxr_item(
+                "post",
+                wxr_comment(1, content="Kept."),
+                wxr_comment(2, approved="trash"),
+                wxr_comment(3, approved="post-trashed"),
+                wxr_comment(4, kind="pingback"),
+                wxr_comment(5, kind="trackback"),
+                wxr_comment(6, kind="order_note"),
+                wxr_comment(7, content="<img src=x>"),
+                wxr_comment(8, content="Spam!", approved="spam"),
+                wxr_comment(9, content="Held.", approved="0"),
+                wxr_comment(1, content="Kept."),  # the same id again
+            ),
+            ns="https://wordpress.org/export/1.1/",
+        )
+    )
+
+    out = run_import(path)
+
+    assert "3 comments: 1 published, 1 pending, 1 spam" in out
+    assert "2 trashed" in out
+    assert "2 pingback/trackback" in out
+    assert "1 not a comment (other type)" in out
+    assert "1 empty" in out
+    assert "1 duplicate of an earlier import" in out
