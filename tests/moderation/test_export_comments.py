@@ -1,0 +1,130 @@
+"""export_comments: WXR 1.2 that WordPress and Disqus import, and we import back."""
+
+from xml.etree import ElementTree
+
+import pytest
+
+from blog.models import Article
+from comments.models import Comment, CommentStatus
+from moderation.models import Decision
+from tests.factories import make_article, make_comment
+from tests.moderation.imports import ISSO_WP, run_export, run_import
+
+WP = "{http://wordpress.org/export/1.2/}"
+
+
+def exported(path) -> list[dict]:
+    root = ElementTree.parse(path).getroot()
+    rows = []
+    for item in root.iter("item"):
+        for comment in item.iter(f"{WP}comment"):
+            row = {child.tag.replace(WP, ""): child.text or "" for child in comment}
+            row["post_name"] = item.findtext(f"{WP}post_name")
+            rows.append(row)
+    return rows
+
+
+@pytest.fixture
+def blog(db):
+    article = make_article(slug="open-weights", title="Open weights")
+    make_article(slug="draft", published_at=None)
+    published = make_comment(
+        article=article,
+        status=CommentStatus.PUBLISHED,
+        author_name="Ann & Bob",
+        author_email="ann@example.org",
+        body="Line one\n\nSee https://example.org/x?a=1&b=2 and <b>this</b>.",
+    )
+    make_comment(article=article, body="Waiting.", author_email="w@example.org")
+    make_comment(article=article, status=CommentStatus.SPAM, body="Buy now.")
+    make_comment(article=article, status=CommentStatus.REJECTED, body="Off topic.")
+    make_comment(article=None, body="Unrouted email comment.")
+    return {"article": article, "published": published}
+
+
+@pytest.mark.django_db
+def test_export_holds_every_article_and_only_published_comments(blog, tmp_path):
+    path = tmp_path / "out.xml"
+
+    out = run_export(path)
+
+    rows = exported(path)
+    assert [r["comment_approved"] for r in rows] == ["1"]
+    assert rows[0]["comment_author"] == "Ann &amp; Bob"  # as WordPress keeps names
+    assert rows[0]["comment_author_email"] == ""
+    assert rows[0]["post_name"] == "open-weights"
+    root = ElementTree.parse(path).getroot()
+    assert root.findtext(f"channel/{WP}wxr_version") == "1.2"
+    assert {i.findtext(f"{WP}status") for i in root.iter("item")} == {
+        "publish",
+        "draft",
+    }
+    assert "2 articles, 1 comments" in out
+
+
+@pytest.mark.django_db
+def test_export_all_writes_wordpress_approval_values(blog, tmp_path):
+    path = tmp_path / "out.xml"
+
+    out = run_export(path, "--all")
+
+    assert sorted(r["comment_approved"] for r in exported(path)) == [
+        "0",
+        "1",
+        "spam",
+        "trash",
+    ]
+    assert "1 not yet routed to an article, not exported" in out
+
+
+@pytest.mark.django_db
+def test_export_includes_emails_only_when_asked(blog, tmp_path):
+    path = tmp_path / "out.xml"
+
+    run_export(path, "--all", "--with-emails")
+
+    emails = {r["comment_author_email"] for r in exported(path)}
+    assert {"ann@example.org", "w@example.org"} <= emails
+
+
+def published_snapshot() -> set[tuple]:
+    """What a visitor sees of every published comment: article, name, text, date
+    (WXR dates are to the second), and whom it answers."""
+    rows = set()
+    for c in Comment.objects.published().select_related("article", "in_reply_to"):
+        parent = c.in_reply_to
+        rows.add(
+            (
+                c.article.slug,
+                c.author_name,
+                c.public_text,
+                c.published_at.replace(microsecond=0),
+                (parent.author_name, parent.public_text) if parent else None,
+            )
+        )
+    return rows
+
+
+@pytest.mark.django_db
+def test_export_then_import_into_an_empty_database_gives_the_same_comments(
+    blog, tmp_path
+):
+    make_article(slug="test")
+    run_import(ISSO_WP)  # replies and old dates
+    edited = make_comment(article=blog["article"], status=CommentStatus.PUBLISHED)
+    from moderation.transitions import edit_comment
+
+    edit_comment(comment=edited, editor=None, text="The editors' version.")
+    before = published_snapshot()
+    assert len(before) == 9
+    path = tmp_path / "out.xml"
+    run_export(path)
+    Decision.objects.all().delete()
+    Comment.objects.all().delete()
+    Article.objects.all().delete()
+
+    run_import(path, "--create-articles")
+
+    assert published_snapshot() == before
+    assert Comment.objects.exclude(in_reply_to=None).count() == 3
+    assert Article.objects.get(slug="open-weights").published_comment_count == 2
