@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 from comments.models import CommentStatus
 from moderation.imports import records as r
 from moderation.imports.records import Entry, Thread
-from moderation.imports.text import author_name, body_text, email, iso_date
+from moderation.imports.text import author_name, email, iso_date
 from moderation.imports.xmlstream import DISQUS_NS, Progress, events, local
 
 SYSTEM = "disqus"
@@ -87,8 +87,8 @@ def _entry(elem: Element, threads: dict[str, Thread]) -> Entry:
         return entry
     where = f"post {origin} (thread {thread.title or thread.link or thread_id!r})"
     entry.date = iso_date(created, where)
-    entry.text = body_text(message, line_breaks=False)
-    if not entry.text:
+    entry.content, entry.line_breaks = message, False  # HTML: made text later
+    if not message.strip():
         entry.skip = r.EMPTY
         return entry
     if _text(elem, "isSpam") == "true":

@@ -46,7 +46,8 @@ class Entry:
     reply_to: str = ""
     author_name: str = "Anonymous"
     author_email: str = ""
-    text: str = ""
+    content: str = ""  # the body as exported (HTML)
+    line_breaks: bool = False  # its newlines are paragraphs (WordPress)
     date: datetime | None = None
 
 

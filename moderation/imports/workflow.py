@@ -1,18 +1,47 @@
 """Import one export file: one transaction, one report."""
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.pool import Pool
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from moderation.imports import disqus, wxr
 from moderation.imports.matching import Matcher, read_map
-from moderation.imports.records import DUPLICATE, ImportFileError, Thread
+from moderation.imports.records import DUPLICATE, EMPTY, ImportFileError, Thread
 from moderation.imports.report import Report
 from moderation.imports.writer import Writer
 from moderation.imports.xmlstream import WXR, Progress, detect_format, no_progress
 
 READERS = {"wxr": wxr, "disqus": disqus}
+# Below this, forking workers costs more than it saves.
+PARALLEL_FROM_BYTES = 2 * 2**20
+
+
+@contextmanager
+def workers(path: Path) -> Iterator[Pool | None]:
+    """Processes that prepare the bodies (writer.prepare), one per CPU, for a
+    file big enough; None: prepare them here."""
+    count = os.cpu_count() or 1
+    if (
+        count < 2
+        or path.stat().st_size < PARALLEL_FROM_BYTES
+        or connection.in_atomic_block  # a caller's transaction: its connection stays
+    ):
+        yield None
+        return
+    # Forked before the transaction starts, with no connection open: a worker
+    # never touches the database, and must not hold a copy of its socket.
+    connections.close_all()
+    pool = multiprocessing.get_context("fork").Pool(count)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def passes(fmt: str) -> int:
@@ -39,11 +68,13 @@ def import_file(
         )
     reader = READERS[fmt]
     report = Report(file=path.name, format=fmt, dry_run=dry_run)
-    with transaction.atomic():
+    with workers(path) as pool, transaction.atomic():
         matcher = Matcher(
             links=read_map(map_path) if map_path else {}, create=create_articles
         )
-        writer = Writer(system=reader.SYSTEM, note=f"imported from {path.name}")
+        writer = Writer(
+            system=reader.SYSTEM, note=f"imported from {path.name}", pool=pool
+        )
         for item in reader.read(path, progress(fmt)):
             if isinstance(item, Thread):
                 # Posts without comments too; pages only for their comments.
@@ -59,8 +90,9 @@ def import_file(
                 writer.add(item, article_id)
         writer.finish()
         report.imported.update(writer.stored)
-        if writer.duplicates:
-            report.skipped[DUPLICATE] += writer.duplicates
+        for reason, count in ((DUPLICATE, writer.duplicates), (EMPTY, writer.empty)):
+            if count:
+                report.skipped[reason] += count
         report.replies, report.articles_created = writer.replies, matcher.created
         if dry_run:
             transaction.set_rollback(True)

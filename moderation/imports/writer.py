@@ -3,10 +3,14 @@
 Each comment gets the first status its export gives (published ones rendered
 once, as the publish transition does) and a Decision recording the import;
 then the replies find their parents, and the articles' counts and cache keys
-move on. Nothing here is kept per comment between batches, so memory stays flat.
+move on. Nothing is kept per comment between batches, so memory stays flat.
+
+Turning bodies into text and rendering them (prepare) is most of the work; with
+a worker pool it runs in other processes while this one reads on and writes.
 """
 
-from collections import Counter
+from collections import Counter, deque
+from multiprocessing.pool import AsyncResult, Pool
 
 from django.db import reset_queries
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -18,44 +22,107 @@ from comments.models import Comment, CommentSource, CommentStatus
 from comments.rendering import render_comment
 from comments.screening import content_hash
 from moderation.imports.records import Entry
+from moderation.imports.text import body_text
 from moderation.models import Action, Decision
 
 BATCH_SIZE = 1000
+IN_FLIGHT = 4  # batches being prepared at once (bounds memory)
 LINK_BATCH = 20_000  # comments per UPDATE when linking replies
 ARTICLE_BATCH = 500
+
+Batch = list[tuple[Entry, int]]
+
+
+def prepare(bodies: list[tuple[str, bool, bool]]) -> list[tuple[str, str, str]]:
+    """(exported body, line breaks are paragraphs, published) -> (our text, its
+    HTML for published ones, its content_hash). Pure: runs in a worker process
+    as well."""
+    prepared = []
+    for content, line_breaks, published in bodies:
+        text = body_text(content, line_breaks=line_breaks)
+        html = render_comment(text) if published and text else ""
+        prepared.append((text, html, content_hash(text)))
+    return prepared
 
 
 class Writer:
     """Buffers entries and writes them batch by batch (call finish() at the end)."""
 
-    def __init__(self, *, system: str, note: str, batch_size: int = BATCH_SIZE):
-        self.system, self.note, self.batch_size = system, note[:500], batch_size
+    def __init__(self, *, system: str, note: str, pool: Pool | None = None):
+        self.system, self.note, self.pool = system, note[:500], pool
         self.stored: Counter[str] = Counter()  # by status
-        self.duplicates = 0
-        self.replies = 0
+        self.duplicates = self.empty = self.replies = 0
         self.articles: set[int] = set()
         self._pks: tuple[int, int] | None = None
-        self._batch: list[tuple[Entry, int]] = []
+        self._batch: Batch = []
+        self._pending: deque[tuple[Batch, AsyncResult]] = deque()
 
     def add(self, entry: Entry, article_id: int) -> None:
         self._batch.append((entry, article_id))
-        if len(self._batch) >= self.batch_size:
-            self.flush()
+        if len(self._batch) >= BATCH_SIZE:
+            self._submit()
 
-    def flush(self) -> None:
+    def _submit(self) -> None:
         batch, self._batch = self._batch, []
-        fresh: dict[str, tuple[Entry, int]] = {}
-        for entry, article_id in batch:
-            fresh.setdefault(entry.origin_id, (entry, article_id))
+        if not batch:
+            return
+        bodies = [
+            (e.content, e.line_breaks, e.status == CommentStatus.PUBLISHED)
+            for e, _ in batch
+        ]
+        if self.pool is None:
+            self._write(batch, prepare(bodies))
+            return
+        self._pending.append((batch, self.pool.apply_async(prepare, (bodies,))))
+        while len(self._pending) > IN_FLIGHT:
+            self._write_oldest()
+
+    def _write_oldest(self) -> None:
+        batch, result = self._pending.popleft()
+        self._write(batch, result.get())
+
+    def _write(self, batch: Batch, prepared: list[tuple[str, str, str]]) -> None:
+        fresh: dict[str, tuple[Entry, int, tuple[str, str, str]]] = {}
+        for (entry, article_id), body in zip(batch, prepared, strict=True):
+            if not body[0]:
+                self.empty += 1  # nothing left once the markup is gone
+            elif entry.origin_id in fresh:
+                self.duplicates += 1
+            else:
+                fresh[entry.origin_id] = (entry, article_id, body)
         known = set(
             Comment.objects.filter(
                 origin_system=self.system, origin_id__in=list(fresh)
             ).values_list("origin_id", flat=True)
         )
+        self.duplicates += len(known)
         rows = [self._row(*fresh[key]) for key in fresh if key not in known]
-        self.duplicates += len(batch) - len(rows)
-        if not rows:
-            return
+        if rows:
+            self._store(rows)
+        reset_queries()  # under DEBUG, Django would keep every statement
+
+    def _row(
+        self, entry: Entry, article_id: int, body: tuple[str, str, str]
+    ) -> Comment:
+        published = entry.status == CommentStatus.PUBLISHED
+        text, html, digest = body
+        return Comment(
+            article_id=article_id,
+            source=CommentSource.IMPORT,
+            author_name=entry.author_name,
+            author_email=entry.author_email,
+            body=text,
+            body_html=html,
+            status=entry.status,
+            submitted_at=entry.date,
+            published_at=entry.date if published else None,
+            content_hash=digest,
+            origin_system=self.system,
+            origin_id=entry.origin_id,
+            origin_reply_to=entry.reply_to,
+        )
+
+    def _store(self, rows: list[Comment]) -> None:
         created = Comment.objects.bulk_create(rows)
         Decision.objects.bulk_create(
             Decision(
@@ -72,29 +139,12 @@ class Writer:
         self.articles.update(comment.article_id for comment in created)
         low, high = created[0].pk, created[-1].pk
         self._pks = (self._pks[0], high) if self._pks else (low, high)
-        reset_queries()  # under DEBUG, Django would keep every statement
-
-    def _row(self, entry: Entry, article_id: int) -> Comment:
-        published = entry.status == CommentStatus.PUBLISHED
-        return Comment(
-            article_id=article_id,
-            source=CommentSource.IMPORT,
-            author_name=entry.author_name,
-            author_email=entry.author_email,
-            body=entry.text,
-            body_html=render_comment(entry.text) if published else "",
-            status=entry.status,
-            submitted_at=entry.date,
-            published_at=entry.date if published else None,
-            content_hash=content_hash(entry.text),
-            origin_system=self.system,
-            origin_id=entry.origin_id,
-            origin_reply_to=entry.reply_to,
-        )
 
     def finish(self) -> None:
         """Write what is left, link the replies, bring the articles up to date."""
-        self.flush()
+        self._submit()
+        while self._pending:
+            self._write_oldest()
         if self._pks is not None:
             self._link_replies(*self._pks)
         self._touch_articles()
@@ -102,10 +152,14 @@ class Writer:
     def _link_replies(self, low: int, high: int) -> None:
         # By origin id, in the database: a reply may come before its parent in
         # the file, and no map of the file's ids is kept in memory.
-        parent = Comment.objects.filter(
-            origin_system=OuterRef("origin_system"),
-            origin_id=OuterRef("origin_reply_to"),
-        ).order_by()
+        parent = (
+            Comment.objects.filter(
+                origin_system=OuterRef("origin_system"),
+                origin_id=OuterRef("origin_reply_to"),
+            )
+            .exclude(origin_id="")  # the unique index's condition: it is used
+            .order_by()
+        )
         for start in range(low, high + 1, LINK_BATCH):
             self.replies += (
                 Comment.objects.filter(

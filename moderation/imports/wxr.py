@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 from comments.models import CommentStatus
 from moderation.imports import records as r
 from moderation.imports.records import Entry, Post, Thread
-from moderation.imports.text import author_name, body_text, email, wordpress_date
+from moderation.imports.text import author_name, email, wordpress_date
 from moderation.imports.xmlstream import WP_NS, Progress, events, local, namespace
 
 SYSTEM = "wordpress"
@@ -145,8 +145,10 @@ def _entry(elem: Element, thread: Thread) -> Entry:
         return entry
     where = f"item {thread.title or thread.link!r}, comment {comment_id or '(no id)'}"
     entry.date = wordpress_date(field("comment_date_gmt"), field("comment_date"), where)
-    entry.text = body_text(content, line_breaks=True)
-    if not entry.text:
+    # Made text later, in batches (writer.prepare): WordPress's line breaks
+    # are paragraphs.
+    entry.content, entry.line_breaks = content, True
+    if not content.strip():
         entry.skip = r.EMPTY
         return entry
     if approved in APPROVED:

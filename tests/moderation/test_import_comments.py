@@ -257,3 +257,21 @@ def test_a_reply_to_an_unpublished_comment_says_nothing_of_it(client):
 
     assert "nothing useful to say" in page
     assert "in reply to" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_file_prepared_by_worker_processes_imports_the_same(monkeypatch):
+    # Big files have their bodies prepared by a pool of processes; make this
+    # one count as big.
+    from moderation.imports import workflow
+
+    monkeypatch.setattr(workflow, "PARALLEL_FROM_BYTES", 0)
+
+    out = run_import(THEME, "--create-articles")
+
+    assert by_status() == {CommentStatus.PUBLISHED: 26, CommentStatus.PENDING: 3}
+    assert Comment.objects.exclude(in_reply_to=None).count() == 10
+    assert "4 pingback/trackback" in out
+    assert Comment.objects.get(body="Comment Depth 02").body_html == (
+        "<p>Comment Depth 02</p>"
+    )
