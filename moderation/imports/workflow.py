@@ -1,5 +1,6 @@
 """Import one export file: one transaction, one report."""
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -19,15 +20,18 @@ from moderation.imports.xmlstream import WXR, Progress, detect_format, no_progre
 READERS = {"wxr": wxr, "disqus": disqus}
 # Below this, forking workers costs more than it saves.
 PARALLEL_FROM_BYTES = 2 * 2**20
+# Each worker holds ~40 MB of its own: more than two would break the import's
+# memory budget (150 MB) for little gain, this process being busy too.
+MAX_WORKERS = 2
 
 
 @contextmanager
 def workers(path: Path) -> Iterator[Pool | None]:
-    """Processes that prepare the bodies (writer.prepare), one per CPU, for a
-    file big enough; None: prepare them here."""
-    count = os.cpu_count() or 1
+    """Processes that prepare the bodies (writer.prepare) on the CPUs this one
+    leaves, for a file big enough; None: prepare them here."""
+    count = min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
     if (
-        count < 2
+        count < 1
         or path.stat().st_size < PARALLEL_FROM_BYTES
         or connection.in_atomic_block  # a caller's transaction: its connection stays
     ):
@@ -36,7 +40,12 @@ def workers(path: Path) -> Iterator[Pool | None]:
     # Forked before the transaction starts, with no connection open: a worker
     # never touches the database, and must not hold a copy of its socket.
     connections.close_all()
+    # The workers' copies of this process's memory stay shared until written:
+    # keep the garbage collector's own bookkeeping from writing them all
+    # (https://docs.python.org/3/library/gc.html#gc.freeze).
+    gc.freeze()
     pool = multiprocessing.get_context("fork").Pool(count)
+    gc.unfreeze()
     try:
         yield pool
     finally:

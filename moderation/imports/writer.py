@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus
-from comments.rendering import render_comment
+from comments.rendering import render_comments
 from comments.screening import content_hash
 from moderation.imports.records import Entry
 from moderation.imports.text import body_text
@@ -37,12 +37,14 @@ def prepare(bodies: list[tuple[str, bool, bool]]) -> list[tuple[str, str, str]]:
     """(exported body, line breaks are paragraphs, published) -> (our text, its
     HTML for published ones, its content_hash). Pure: runs in a worker process
     as well."""
-    prepared = []
-    for content, line_breaks, published in bodies:
-        text = body_text(content, line_breaks=line_breaks)
-        html = render_comment(text) if published and text else ""
-        prepared.append((text, html, content_hash(text)))
-    return prepared
+    texts = [body_text(content, line_breaks=lb) for content, lb, _ in bodies]
+    published = [shown for _, _, shown in bodies]
+    pairs = list(zip(texts, published, strict=True))
+    rendered = iter(render_comments([text for text, shown in pairs if shown]))
+    return [
+        (text, next(rendered) if shown else "", content_hash(text))
+        for text, shown in pairs
+    ]
 
 
 class Writer:

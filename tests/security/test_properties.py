@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from comments.mail.extract import extract_text
 from comments.mail.parsing import parse_email
-from comments.rendering import render_comment
+from comments.rendering import render_comment, render_comments
 from tests.security.inert import problems
 
 _SPACE = re.compile(r"\s+")
@@ -94,6 +94,21 @@ def test_fenced_code_is_shown_exactly_as_typed_and_unlinked(before, lines, after
     assert code in [block.get_text() for block in blocks], html
     assert not any(block.find_all(True) for block in blocks), html  # no link inside
     assert not problems(html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        _TYPED_WITH_URLS
+        | st.sampled_from(
+            ["", " ", "<p></p>", "```\nhttps://x.example\n```", "    code"]
+        ),
+        max_size=8,
+    )
+)
+def test_comments_rendered_together_are_each_as_rendered_alone(texts):
+    # An import renders its comments in batches.
+    assert render_comments(texts) == [render_comment(text) for text in texts]
 
 
 # --- Email: MIME trees from random parts --------------------------------------------
