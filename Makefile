@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench bench-mail clean help
+.PHONY: install run test lint format migrations-check bench bench-mail bench-import clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, demo content) and serve on http://$(HOST):$(PORT)"
@@ -57,6 +57,9 @@ bench: install
 
 bench-mail: install
 	$(BIN)/python bench/mail.py $(BENCH_ARGS)
+
+bench-import: install
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -12,8 +12,12 @@ text with paragraphs, one in three with HTML (links, emphasis, quotes); one in
 five a reply, a quarter of those to a comment further down the file. The import
 runs as the operator runs it (`manage.py import_comments`, DEBUG off) in a
 process of its own: import_per_s is its comments over its whole wall time
-(start-up included), import_peak_rss_mb its peak resident memory (VmHWM, from
-wait4). ``run_import_bench(n)`` is what `make bench` calls.
+(start-up included). import_peak_rss_mb is the peak memory of the import's
+processes together (it forks workers that prepare the bodies): the sum of their
+proportional set sizes (PSS: shared pages split among the processes sharing
+them, so the forked copies are not counted twice), sampled every 0.1 s; the
+largest single process's peak (VmHWM, from wait4) is reported beside it.
+``run_import_bench(n)`` is what `make bench` calls.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -31,12 +36,58 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "var" / "bench"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sourcehat_bench_import"
 PER_POST = 100
-WORDS = (
-    "the model weights are not the source code and a licence that forbids some "
-    "uses is not open by any definition we have agreed on since the nineties I "
-    "build these systems at work data training reproducible pipeline dataset "
-    "release binary compiler analogy breaks down because you cannot rebuild it"
-).split()
+WORDS = [
+    "the",
+    "model",
+    "weights",
+    "are",
+    "not",
+    "the",
+    "source",
+    "code",
+    "and",
+    "a",
+    "licence",
+    "that",
+    "forbids",
+    "some",
+    "uses",
+    "is",
+    "not",
+    "open",
+    "by",
+    "any",
+    "definition",
+    "we",
+    "have",
+    "agreed",
+    "on",
+    "since",
+    "the",
+    "nineties",
+    "I",
+    "build",
+    "these",
+    "systems",
+    "at",
+    "work",
+    "data",
+    "training",
+    "reproducible",
+    "pipeline",
+    "dataset",
+    "release",
+    "binary",
+    "compiler",
+    "analogy",
+    "breaks",
+    "down",
+    "because",
+    "you",
+    "cannot",
+    "rebuild",
+    "it",
+]
 HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
 \txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
@@ -176,6 +227,29 @@ def _count(env: dict) -> int:
     return int(out.strip().splitlines()[-1])
 
 
+def _tree_pss_kib(pid: int) -> int:
+    """The summed PSS of a process and its children, in KiB (0 once it is gone)."""
+    total = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    for each in (pid, *map(int, children)):
+        try:
+            rollup = Path(f"/proc/{each}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total
+
+
+def _sample_peak(pid: int, stop: threading.Event, peak: list[int]) -> None:
+    while not stop.wait(0.1):
+        peak[0] = max(peak[0], _tree_pss_kib(pid))
+
+
 def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
     """Generate, import, measure: {"import_per_s", "import_peak_rss_mb", ...}."""
     url = url or os.environ.get("IMPORT_DATABASE_URL", DEFAULT_URL)
@@ -204,7 +278,12 @@ def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
+    peak, stop = [0], threading.Event()
+    sampler = threading.Thread(target=_sample_peak, args=(proc.pid, stop, peak))
+    sampler.start()
     report = proc.stdout.read()
+    stop.set()
+    sampler.join()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -215,7 +294,8 @@ def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
         "file_mb": round(path.stat().st_size / 2**20, 1),
         "seconds": round(elapsed, 1),
         "import_per_s": round(stored / elapsed, 1),
-        "import_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+        "import_peak_rss_mb": round(peak[0] / 1024, 1),
+        "largest_process_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KiB
         "report": report.strip(),
     }
 
@@ -229,7 +309,8 @@ def main() -> None:
     print(
         f"import: {result['comments']:,} comments ({result['file_mb']} MB of WXR) in "
         f"{result['seconds']} s = {result['import_per_s']:,.1f} comments/s; "
-        f"peak RSS {result['import_peak_rss_mb']} MB"
+        f"peak memory {result['import_peak_rss_mb']} MB (PSS, all its processes; "
+        f"largest process VmHWM {result['largest_process_peak_rss_mb']} MB)"
     )
 
 

@@ -540,6 +540,14 @@ def table(results: dict, extra: dict) -> str:
         f"| app code: {', '.join(APPS)} (Python, non-blank lines, no tests or "
         f"migrations) | {extra['code_lines']:,} lines | — | — | — |"
     )
+    rows.append(
+        f"| import_comments, 100,000-comment WXR (bench/imports.py) | "
+        f"{extra['import_per_s']:,.1f} comments/s | — | — | — |"
+    )
+    rows.append(
+        f"| import peak memory (PSS, all its processes) | "
+        f"{extra['import_peak_rss_mb']:.1f} MB | — | — | — |"
+    )
     return "\n".join(rows)
 
 
@@ -769,8 +777,15 @@ def main() -> int:
         mail = run_mail_bench(2000)
         ingest = mail["ingest_per_s"]
 
+    from bench.imports import run_import_bench
+
+    imported = run_import_bench()
+    log(f"Import: {imported['report']}")
+
     results = {case: median_of(case_runs) for case, case_runs in runs.items()}
     extra = {
+        "import_per_s": imported["import_per_s"],
+        "import_peak_rss_mb": imported["import_peak_rss_mb"],
         "admin_queue_ms": round(queue_ms, 1),
         "admin_queue_queries": queue_queries,
         "ingest_per_s": ingest,
