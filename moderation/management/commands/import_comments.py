@@ -48,6 +48,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         size = os.path.getsize(path)
+        # No monitor thread: a big file's workers are forked, and a fork should
+        # not copy a running thread's locks.
+        tqdm.monitor_interval = 0
         # A progress bar only on a terminal (not in cron mail or a log).
         bar = tqdm(
             total=size,
