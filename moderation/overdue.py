@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, CommentSource
 from moderation.models import AlertSent
 from moderation.notices import editor_addresses
 from moderation.queue import humanize
@@ -37,7 +37,13 @@ class AlertResult:
 def alert_overdue(*, hours: float) -> AlertResult:
     """Mail the editors once about each comment pending longer than `hours`."""
     cutoff = timezone.now() - timedelta(hours=hours)
-    overdue = Comment.objects.awaiting_review().filter(submitted_at__lt=cutoff)
+    # Imported comments keep their old date: an import of a held backlog must
+    # not mail the editors once per comment.
+    overdue = (
+        Comment.objects.awaiting_review()
+        .filter(submitted_at__lt=cutoff)
+        .exclude(source=CommentSource.IMPORT)
+    )
     already = overdue.filter(overdue_alert__isnull=False).count()
     recipients = editor_addresses()
     if not recipients:

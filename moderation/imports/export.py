@@ -89,7 +89,7 @@ def _channel() -> str:
 def _post_status(article: Article) -> str:
     if article.published_at is None:
         return "draft"
-    return "publish" if article.is_public else "future"
+    return "publish" if article.published_at <= timezone.now() else "future"
 
 
 def _item_head(article: Article) -> str:

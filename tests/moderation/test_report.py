@@ -11,8 +11,9 @@ from django.utils import timezone
 from comments.models import CommentStatus, MailboxState
 from moderation.models import AlertSent, Decision
 from moderation.queue import queue_health
-from tests.factories import make_comment, make_editor
+from tests.factories import make_article, make_comment, make_editor
 from tests.moderation.desk import aged
+from tests.moderation.imports import run_import, wxr, wxr_comment, wxr_item
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,21 @@ def test_alert_without_editor_addresses_records_nothing(mailoutbox, report):
 
     assert "No editor has an email address" in out
     assert not AlertSent.objects.exists()
+
+
+def test_alert_after_leaves_out_an_imported_backlog(mailoutbox, report, tmp_path):
+    # Imported comments keep their old dates: a held backlog must not mail the
+    # editors once per comment.
+    make_editor(email="ed@example.org")
+    make_article(slug="post")
+    backlog = tmp_path / "held.xml"
+    backlog.write_text(
+        wxr(wxr_item("post", *(wxr_comment(n, approved="0") for n in range(1, 4))))
+    )
+    run_import(backlog)
+    overdue = aged(make_comment(), 30)
+
+    report("--alert-after", "24")
+
+    assert len(mailoutbox) == 1
+    assert f"Comment #{overdue.pk} " in mailoutbox[0].subject
