@@ -72,11 +72,14 @@ class Writer:
             (e.content, e.line_breaks, e.status == CommentStatus.PUBLISHED)
             for e, _ in batch
         ]
-        if self.pool is None:
+        busy = len(self._pending) >= IN_FLIGHT and not self._pending[0][1].ready()
+        if self.pool is None or busy:
+            # No pool, or its workers are behind: this process prepares the
+            # batch itself rather than wait for them.
             self._write(batch, prepare(bodies))
-            return
-        self._pending.append((batch, self.pool.apply_async(prepare, (bodies,))))
-        while len(self._pending) > IN_FLIGHT:
+        else:
+            self._pending.append((batch, self.pool.apply_async(prepare, (bodies,))))
+        while self._pending and self._pending[0][1].ready():
             self._write_oldest()
 
     def _write_oldest(self) -> None:
