@@ -245,9 +245,32 @@ def _tree_pss_kib(pid: int) -> int:
     return total
 
 
-def _sample_peak(pid: int, stop: threading.Event, peak: list[int]) -> None:
-    while not stop.wait(0.1):
-        peak[0] = max(peak[0], _tree_pss_kib(pid))
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sample(
+    pid: int, url: str, stop: threading.Event, peak: list[int], server: dict
+) -> None:
+    """Peak PSS of the import's processes; CPU of its PostgreSQL backends."""
+    import psycopg
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.wait(0.1):
+            peak[0] = max(peak[0], _tree_pss_kib(pid))
+            backends = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchall()
+            for (backend,) in backends:  # the server runs on this machine
+                server[backend] = max(server.get(backend, 0.0), _cpu_seconds(backend))
 
 
 def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
@@ -278,8 +301,9 @@ def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
-    peak, stop = [0], threading.Event()
-    sampler = threading.Thread(target=_sample_peak, args=(proc.pid, stop, peak))
+    peak, server, stop = [0], {}, threading.Event()
+    load = os.getloadavg()[0]
+    sampler = threading.Thread(target=_sample, args=(proc.pid, url, stop, peak, server))
     sampler.start()
     report = proc.stdout.read()
     stop.set()
@@ -289,7 +313,14 @@ def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"import_comments failed:\n{report}")
     stored = _count(env)
+    # CPU the import cost: its processes (workers included: waited for) and its
+    # PostgreSQL backend. The machine may be shared; this doesn't depend on it.
+    cpu = usage.ru_utime + usage.ru_stime + sum(server.values())
     return {
+        "load_before": round(load, 2),
+        "cpu_seconds": round(cpu, 1),
+        "server_cpu_seconds": round(sum(server.values()), 1),
+        "cpu_us_per_comment": round(cpu / stored * 1e6) if stored else None,
         "comments": stored,
         "file_mb": round(path.stat().st_size / 2**20, 1),
         "seconds": round(elapsed, 1),
@@ -311,6 +342,12 @@ def main() -> None:
         f"{result['seconds']} s = {result['import_per_s']:,.1f} comments/s; "
         f"peak memory {result['import_peak_rss_mb']} MB (PSS, all its processes; "
         f"largest process VmHWM {result['largest_process_peak_rss_mb']} MB)"
+    )
+    print(
+        f"CPU: {result['cpu_seconds']} s in all (import processes + PostgreSQL "
+        f"backend, {result['server_cpu_seconds']} s of it) = "
+        f"{result['cpu_us_per_comment']} µs a comment; load average "
+        f"{result['load_before']} when it started ({os.cpu_count()} CPUs)"
     )
 
 

@@ -786,6 +786,7 @@ def main() -> int:
     extra = {
         "import_per_s": imported["import_per_s"],
         "import_peak_rss_mb": imported["import_peak_rss_mb"],
+        "import_cpu_us_per_comment": imported["cpu_us_per_comment"],
         "admin_queue_ms": round(queue_ms, 1),
         "admin_queue_queries": queue_queries,
         "ingest_per_s": ingest,
