@@ -50,7 +50,7 @@ def prepare(bodies: list[tuple[str, bool, bool]]) -> list[tuple[str, str, str]]:
 class Writer:
     """Buffers entries and writes them batch by batch (call finish() at the end)."""
 
-    def __init__(self, *, system: str, note: str, pool: Pool | None = None):
+    def __init__(self, *, system: str, note: str, pool: Pool | None = None) -> None:
         self.system, self.note, self.pool = system, note[:500], pool
         self.stored: Counter[str] = Counter()  # by status
         self.duplicates = self.empty = self.replies = 0

@@ -12,6 +12,7 @@ place named and stores nothing (exit 1). Running it again imports nothing new.
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             disable=not sys.stderr.isatty(),
         )
 
-        def progress(fmt: str):
+        def progress(fmt: str) -> Callable[[int], object]:
             bar.total = size * passes(fmt)
             return bar.update
 
