@@ -29,7 +29,8 @@ MAX_WORKERS = 2
 def workers(path: Path) -> Iterator[Pool | None]:
     """Processes that prepare the bodies (writer.prepare) on the CPUs this one
     leaves, for a file big enough; None: prepare them here."""
-    count = min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    count = min(MAX_WORKERS, cpus - 1)
     if (
         count < 1
         or path.stat().st_size < PARALLEL_FROM_BYTES
