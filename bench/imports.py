@@ -132,6 +132,7 @@ def _comment(rng: random.Random, n: int, first: int) -> str:
         # A quarter of the replies answer a comment that comes later in the file.
         parent = n + rng.randint(1, 3) if n % 20 == 1 else rng.randint(first, n - 1)
         parent = min(parent, first + PER_POST - 1)
+        parent = 0 if parent == n else parent
     when = f"2019-{1 + n % 12:02d}-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}:00"
     return (
         "\t\t<wp:comment>\n"

@@ -98,7 +98,7 @@ def _entry(elem: Element, threads: dict[str, Thread]) -> Entry:
     else:
         entry.status = CommentStatus.PUBLISHED
     parent = elem.find(NS + "parent")
-    if parent is not None and parent.get(DSQ_ID):
+    if parent is not None and parent.get(DSQ_ID, origin) != origin:
         entry.reply_to = parent.get(DSQ_ID)
     entry.author_name = author_name(name, entities=False)
     entry.author_email = email(_text(elem, "author/email"))

@@ -158,7 +158,7 @@ def _entry(elem: Element, thread: Thread) -> Entry:
     else:
         entry.status = CommentStatus.PENDING
     parent = field("comment_parent").strip()
-    if parent and parent != "0":
+    if parent and parent not in ("0", comment_id):  # not itself (broken files)
         entry.reply_to = _short(f"{thread.origin}#{parent}")
     entry.author_name = author_name(field("comment_author"), entities=True)
     entry.author_email = email(field("comment_author_email"))

@@ -196,3 +196,14 @@ def test_skipped_kinds_are_counted_by_reason(tmp_path):
     assert "1 not a comment (other type)" in out
     assert "1 empty" in out
     assert "1 duplicate of an earlier import" in out
+
+
+@pytest.mark.django_db
+def test_comment_answering_itself_is_imported_without_the_loop(tmp_path):
+    make_article(slug="post")
+    path = tmp_path / "loop.xml"
+    path.write_text(wxr(wxr_item("post", wxr_comment(5, content="Me.", parent=5))))
+
+    run_import(path)
+
+    assert Comment.objects.get().in_reply_to is None
