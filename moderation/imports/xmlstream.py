@@ -42,7 +42,11 @@ def events(
     path: Path, progress: Progress = no_progress, kinds: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, object]]:
     """iterparse's (event, element) pairs; ImportFileError for broken XML."""
-    with path.open("rb") as raw:
+    try:
+        raw = path.open("rb")
+    except OSError as exc:
+        raise ImportFileError(f"{path}: can't read it ({exc.strerror})") from exc
+    with raw:
         stream = iterparse(_Counting(raw, progress), events=kinds)
         while True:
             try:
@@ -85,7 +89,7 @@ def detect_format(path: Path) -> str:
                 break
             declared.append(value[1])
     except ImportFileError as exc:
-        if isinstance(exc.__cause__, DefusedXmlException):
+        if isinstance(exc.__cause__, (DefusedXmlException, OSError)):
             raise
         raise ImportFileError(
             f"{path.name}: unknown format: not an XML file ({exc.__cause__})"

@@ -1,5 +1,7 @@
 """import_comments on broken input: a clear message naming the place, nothing stored."""
 
+import os
+
 import pytest
 from django.core.management import CommandError, execute_from_command_line
 
@@ -128,7 +130,7 @@ def test_entity_declarations_are_refused_not_expanded(tmp_path):
 
 @pytest.mark.django_db
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(CommandError, match="no such file"):
+    with pytest.raises(CommandError, match=r"can't read it \(No such file"):
         run_import(tmp_path / "nope.xml")
 
 
@@ -207,3 +209,18 @@ def test_comment_answering_itself_is_imported_without_the_loop(tmp_path):
     run_import(path)
 
     assert Comment.objects.get().in_reply_to is None
+
+
+@pytest.mark.django_db
+def test_unreadable_file_is_named(tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_text("<rss/>")
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads anything: use a directory instead
+        path = tmp_path / "a-directory.xml"
+        path.mkdir()
+
+    with pytest.raises(
+        CommandError, match=r"can't read it \((Permission denied|Is a directory)\)"
+    ):
+        run_import(path)

@@ -10,7 +10,6 @@ place named and stores nothing (exit 1). Running it again imports nothing new.
 --dry-run reads, matches and reports, and stores nothing.
 """
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,9 +45,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        size = os.path.getsize(path)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise CommandError(f"{path}: can't read it ({exc.strerror})") from exc
         # No monitor thread: a big file's workers are forked, and a fork should
         # not copy a running thread's locks.
         tqdm.monitor_interval = 0
