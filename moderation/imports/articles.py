@@ -1,4 +1,4 @@
-"""--create-articles: a WordPress post that matches no article becomes one.
+"""--create-articles: a post (or Disqus thread) that matches no article becomes one.
 
 Its HTML becomes our Markdown through markdownify (a maintained converter), and
 the article's own save() sanitizes it as it does every article (blog/markdown.py).

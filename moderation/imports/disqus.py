@@ -5,13 +5,15 @@ then the posts, each dropped once read. Memory holds the threads, not the posts.
 """
 
 import hashlib
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from comments.models import CommentStatus
 from moderation.imports import records as r
-from moderation.imports.records import Entry, Thread
+from moderation.imports.records import Entry, ImportFileError, Post, Thread
+from moderation.imports.slugs import slug_from_link
 from moderation.imports.text import author_name, email, iso_date
 from moderation.imports.xmlstream import DISQUS_NS, Progress, events, local
 
@@ -51,13 +53,34 @@ def _text(elem: Element, path: str) -> str:
 
 
 def _thread(elem: Element) -> Thread:
-    identifier = _text(elem, "id")
+    identifier, link, title = (_text(elem, n) for n in ("id", "link", "title"))
     return Thread(
         key=elem.get(DSQ_ID, ""),
         origin=elem.get(DSQ_ID, ""),
-        link=_text(elem, "link"),
-        title=_text(elem, "title"),
+        link=link,
+        title=title,
         slugs=(identifier,) if identifier else (),
+        post=_post(elem, link, title) if link or title else None,
+    )
+
+
+def _post(elem: Element, link: str, title: str) -> Post:
+    """--create-articles: Disqus keeps no post text, so the article says where
+    the page was (the operator may fill it in)."""
+    try:
+        date = iso_date(_text(elem, "createdAt"), f"thread {link or title!r}")
+    except ImportFileError:
+        date = None  # a draft, then: nothing to date it by
+    text = f"Comments moved from {link}." if link else ""
+    return Post(
+        title=title or slug_from_link(link) or link,
+        slug=slug_from_link(link),
+        html=f"<p>{html.escape(text)}</p>",
+        excerpt="",
+        date=date,
+        public=_text(elem, "isDeleted") != "true",
+        comments_open=_text(elem, "isClosed") != "true",
+        kind="page",  # only for its comments
     )
 
 

@@ -2,21 +2,17 @@
 
 In order: the operator's --map (old link -> slug), the slug the export names
 (WordPress's post_name, Disqus's identifier), the slug in the thread's link
-(/2014/test/ -> test). With --create-articles, a WordPress post that matches
+(/2014/test/ -> test). With --create-articles, a post or thread that matches
 nothing becomes an article (articles.py).
 """
 
-import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from blog.models import Article
 from moderation.imports.articles import base_slug, create_article
 from moderation.imports.records import ImportFileError, Thread
-
-_NOT_SLUGS = {"index.html", "index.htm", "index.php", "amp", "feed"}
-_EXTENSION = re.compile(r"\.(html?|php|aspx?)$", re.IGNORECASE)
-_COMMENT_PAGE = re.compile(r"comment-page-\d+")
+from moderation.imports.slugs import slug_from_link
 
 
 def normalize_link(link: str) -> str:
@@ -30,17 +26,6 @@ def normalize_link(link: str) -> str:
 def _path_only(link: str) -> str:
     parts = urlsplit(link.strip())
     return parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
-
-
-def slug_from_link(link: str) -> str:
-    """The last meaningful path segment: /2014/test/ -> test,
-    /blog/2013/02/12/redacted/index.html -> redacted; "" for /?p=4."""
-    segments = [unquote(s) for s in urlsplit(link.strip()).path.split("/") if s]
-    while segments and (
-        segments[-1].lower() in _NOT_SLUGS or _COMMENT_PAGE.fullmatch(segments[-1])
-    ):
-        segments.pop()
-    return _EXTENSION.sub("", segments[-1]) if segments else ""
 
 
 def read_map(path: Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ class ImportFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """What --create-articles needs of a WordPress post."""
+    """What --create-articles needs of a WordPress post or a Disqus thread."""
 
     title: str
     slug: str

@@ -12,10 +12,10 @@ from django.db import connection, connections, transaction
 
 from moderation.imports import disqus, wxr
 from moderation.imports.matching import Matcher, read_map
-from moderation.imports.records import DUPLICATE, EMPTY, ImportFileError, Thread
+from moderation.imports.records import DUPLICATE, EMPTY, Thread
 from moderation.imports.report import Report
 from moderation.imports.writer import Writer
-from moderation.imports.xmlstream import WXR, Progress, detect_format, no_progress
+from moderation.imports.xmlstream import Progress, detect_format, no_progress
 
 READERS = {"wxr": wxr, "disqus": disqus}
 # Below this, forking workers costs more than it saves.
@@ -71,11 +71,6 @@ def import_file(
     can't be read. dry_run: the same work, rolled back. progress(format) gives
     the callback that is told each block of bytes read."""
     fmt = detect_format(path)
-    if create_articles and fmt != WXR:
-        raise ImportFileError(
-            "--create-articles needs a WordPress export: a Disqus export "
-            "doesn't hold the posts' text"
-        )
     reader = READERS[fmt]
     report = Report(file=path.name, format=fmt, dry_run=dry_run)
     with workers(path) as pool, transaction.atomic():

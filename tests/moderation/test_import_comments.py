@@ -276,3 +276,21 @@ def test_big_file_prepared_by_worker_processes_imports_the_same(monkeypatch):
     assert Comment.objects.get(body="Comment Depth 02").body_html == (
         "<p>Comment Depth 02</p>"
     )
+
+
+@pytest.mark.django_db
+def test_isso_disqus_with_create_articles_makes_one_per_thread_with_comments():
+    out = run_import(ISSO_DISQUS, "--create-articles")
+
+    # Threads 2 (http://example.org/, "Hello, World!": posts 4, 5, 11) and 7
+    # (.../redacted/index.html, no title: post 8); 1337 isn't in the file.
+    assert sorted(Article.objects.values_list("slug", "title")) == [
+        ("hello-world", "Hello, World!"),
+        ("redacted", "redacted"),
+    ]
+    assert by_status() == {CommentStatus.PUBLISHED: 4}
+    assert "articles created: 2" in out
+    assert "thread 1337 (not in the file) (1 comment)" in out
+    hello = Article.objects.get(slug="hello-world")
+    assert "Comments moved from http://example.org/." in hello.body
+    assert hello.published_at == datetime(2012, 12, 12, 12, 12, 12, tzinfo=UTC)

@@ -3,7 +3,7 @@
 FILE is a WordPress export (WXR, any version) or a Disqus XML export; the format
 is read from the file. Each thread goes to the article its link or post name
 names (/2014/test/ -> test), or the one --map gives (`old-link,slug` lines);
-with --create-articles, a WordPress post that matches nothing becomes an article.
+with --create-articles, a post or thread that matches nothing becomes an article.
 Comments keep their author, email, date, the status the export gives, and whom
 they answered. The whole file is one transaction: a broken file stops with the
 place named and stores nothing (exit 1). Running it again imports nothing new.
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-articles",
             action="store_true",
-            help="WordPress: make an article of each post that matches none.",
+            help="Make an article of each post or thread that matches none.",
         )
         parser.add_argument(
             "--dry-run",
