@@ -64,8 +64,21 @@ class Writer:
         if len(self._batch) >= BATCH_SIZE:
             self._submit()
 
+    def _known(self, origin_ids: list[str]) -> set[str]:
+        """Which of these were imported before (by an earlier run or batch)."""
+        return set(
+            Comment.objects.filter(
+                origin_system=self.system, origin_id__in=origin_ids
+            ).values_list("origin_id", flat=True)
+        )
+
     def _submit(self) -> None:
         batch, self._batch = self._batch, []
+        # Known ones are left out before the costly part (a second run of a
+        # file); _write checks again for those of batches still in flight.
+        known = self._known([entry.origin_id for entry, _ in batch])
+        self.duplicates += sum(entry.origin_id in known for entry, _ in batch)
+        batch = [(entry, a) for entry, a in batch if entry.origin_id not in known]
         if not batch:
             return
         bodies = [
@@ -95,11 +108,7 @@ class Writer:
                 self.duplicates += 1
             else:
                 fresh[entry.origin_id] = (entry, article_id, body)
-        known = set(
-            Comment.objects.filter(
-                origin_system=self.system, origin_id__in=list(fresh)
-            ).values_list("origin_id", flat=True)
-        )
+        known = self._known(list(fresh))
         self.duplicates += len(known)
         rows = [self._row(*fresh[key]) for key in fresh if key not in known]
         if rows:
