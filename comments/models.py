@@ -243,9 +243,6 @@ class InboundOutcome(models.TextChoices):
 
 
 class InboundEmailQuerySet(models.QuerySet):
-    def failed(self) -> "InboundEmailQuerySet":
-        return self.filter(outcome=InboundOutcome.FAILED)
-
     def older_than(self, when) -> "InboundEmailQuerySet":
         return self.filter(received_at__lt=when)
 
