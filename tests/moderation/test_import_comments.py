@@ -264,9 +264,9 @@ def test_a_reply_to_an_unpublished_comment_says_nothing_of_it(client):
 def test_big_file_prepared_by_worker_processes_imports_the_same(monkeypatch):
     # Big files have their bodies prepared by a pool of processes; make this
     # one count as big.
-    from moderation.imports import workflow
+    from moderation.imports import parallel
 
-    monkeypatch.setattr(workflow, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
 
     out = run_import(THEME, "--create-articles")
 
