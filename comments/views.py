@@ -25,9 +25,8 @@ FORM_PAGE = "comments/comment_form.html"
 @csrf_exempt  # no per-reader token on public pages: Fetch Metadata instead
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
-    typed = {"typed": request.POST.get("body", "")}
     if cross_origin_refusal(request):
-        context = {**typed, "cross_origin": True}
+        context = {"typed": request.POST.get("body", ""), "cross_origin": True}
         return render(request, "403_csrf.html", context, status=403)
     ip = client_ip(request)
     if over_limit("comment", ip or "unknown", settings.COMMENT_RATE_LIMIT):
