@@ -55,20 +55,13 @@ def public_page(view: View) -> View:
 
 
 def cached(key: str, make: Callable[[], T], timeout: int) -> T:
-    """make()'s value, kept in the shared cache under key.
+    """make()'s value, kept in the shared cache under key (Django's get_or_set).
 
     The cache is an accelerator: when it is unreachable, the value is made
     afresh (and the outage logged), so pages still render from the database.
     """
     try:
-        value = cache.get(key)
+        return cache.get_or_set(key, make, timeout=timeout)
     except Exception:
-        logger.warning("cache unavailable: reading key=%s", key, exc_info=True)
+        logger.warning("cache unavailable: key=%s", key, exc_info=True)
         return make()
-    if value is None:
-        value = make()
-        try:
-            cache.set(key, value, timeout=timeout)
-        except Exception:
-            logger.warning("cache unavailable: storing key=%s", key, exc_info=True)
-    return value
