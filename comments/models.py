@@ -60,9 +60,6 @@ class CommentQuerySet(models.QuerySet):
         """Comments whose normalised text has this hash (screening.content_hash)."""
         return self.filter(content_hash=digest)
 
-    def from_ip(self, ip_address: str) -> "CommentQuerySet":
-        return self.filter(ip_address=ip_address)
-
     def holding_network_data(self) -> "CommentQuerySet":
         """Comments still carrying an IP address or a user agent (purged later)."""
         return self.filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))

@@ -1,4 +1,5 @@
-"""A fixed-window rate limit in Django's cache, shared by every worker process."""
+"""Fixed-window counts in Django's cache, shared by every worker process: the
+posting rate limit, and screening's count of comments from one address."""
 
 import logging
 import re
@@ -28,19 +29,21 @@ def over_limit(scope: str, ident: str, rate: str) -> bool:
     parsed = parse_rate(rate)
     if parsed is None:
         return False
+    limit, period = parsed
     try:
-        return _count_hit(scope, ident, *parsed)
+        return count_hit(scope, ident, period) > limit
     except Exception:
         logger.warning("rate limit not counted: cache unavailable", exc_info=True)
         return False
 
 
-def _count_hit(scope: str, ident: str, limit: int, period: int) -> bool:
+def count_hit(scope: str, ident: str, period: int) -> int:
+    """Count one hit for ident in the current period-long window; returns the
+    window's hits so far, this one included. Raises when the cache is down."""
     key = f"rl:{scope}:{ident}:{int(time.time() // period)}"
-    if cache.add(key, 1, timeout=period + 1):
-        return limit < 1
     try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        return False
+        return cache.incr(key)  # the usual case: one round trip
+    except ValueError:  # the window's first hit
+        if cache.add(key, 1, timeout=period + 1):
+            return 1
+        return cache.incr(key)  # another worker's first hit came in between

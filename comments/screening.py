@@ -6,6 +6,7 @@ is deleted: spam is stored as spam, and editors can rescue it.
 """
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,21 +14,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from blog.caching import cached
-from comments.models import Comment, SpamTerm, SpamTermKind
+from comments.models import SpamTerm, SpamTermKind
+from comments.ratelimit import count_hit
 
 HARD = 100  # reaches any sane threshold on its own
 SOFT = 4  # below the default threshold of 10, alone or in a pair
 DUPLICATE_WINDOW = timedelta(days=7)
 BUSY_IP_WINDOW = timedelta(minutes=10)
-BUSY_IP_COUNT = 5
+BUSY_IP_COUNT = 5  # earlier comments; the next one gets the signal
 MIN_HUMAN_SECONDS = 3
 MANY_LINKS = 10
 SPAM_TERMS_KEY = "comments:spam-terms"
 SPAM_TERMS_TIMEOUT = 300
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+logger = logging.getLogger("sourcehat.comments")
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,18 @@ def _matching_terms(text: str) -> dict[str, list[str]]:
     return found
 
 
-def recent_from_ip(ip_address: str | None) -> int:
-    """Comments from this address in the busy-IP window, counted up to the rule's
-    limit (an index range, never every comment of a busy address)."""
+def posts_from_ip(ip_address: str | None) -> int:
+    """Count this comment against its address; returns the address's comments in
+    the current BUSY_IP_WINDOW, this one included (a counter in the shared cache,
+    like the rate limit's). 0 without an address, or with the cache unreachable.
+    """
     if not ip_address:
         return 0
-    since = timezone.now() - BUSY_IP_WINDOW
-    recent = Comment.objects.from_ip(ip_address).submitted_since(since).order_by()
-    return len(recent.values_list("pk", flat=True)[:BUSY_IP_COUNT])
+    try:
+        return count_hit("busy-ip", ip_address, int(BUSY_IP_WINDOW.total_seconds()))
+    except Exception:
+        logger.warning("busy-IP signal skipped: cache unavailable", exc_info=True)
+        return 0
 
 
 def screen(
@@ -135,9 +141,9 @@ def screen(
         )
     if same_text_recently:
         verdict.add(6, "Same text as a comment from the last 7 days.")
-    recent = recent_from_ip(ip_address)
-    if recent >= BUSY_IP_COUNT:
-        verdict.add(SOFT, f"{recent}+ comments from this IP in 10 minutes.")
+    posts = posts_from_ip(ip_address)
+    if posts > BUSY_IP_COUNT:
+        verdict.add(SOFT, f"{posts} comments from this IP in 10 minutes.")
     for points, reason in signals.extra:
         verdict.add(points, reason)
     return verdict
