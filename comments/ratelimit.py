@@ -21,29 +21,28 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def over_limit(scope: str, ident: str, rate: str) -> bool:
-    """Count one hit for ident; True once it is over the rate.
-
-    With the cache unreachable nothing can be counted: the hit is let through
-    (and the outage logged) rather than refusing every reader.
-    """
+    """Count one hit for ident; True once it is over the rate."""
     parsed = parse_rate(rate)
-    if parsed is None:
-        return False
-    limit, period = parsed
-    try:
-        return count_hit(scope, ident, period) > limit
-    except Exception:
-        logger.warning("rate limit not counted: cache unavailable", exc_info=True)
-        return False
+    return parsed is not None and count_hit(scope, ident, parsed[1]) > parsed[0]
 
 
 def count_hit(scope: str, ident: str, period: int) -> int:
     """Count one hit for ident in the current period-long window; returns the
-    window's hits so far, this one included. Raises when the cache is down."""
+    window's hits so far, this one included.
+
+    With the cache unreachable nothing can be counted: 0 (and the outage logged),
+    so a reader is let through rather than refused.
+    """
     key = f"rl:{scope}:{ident}:{int(time.time() // period)}"
     try:
+        return _incr(key, timeout=period + 1)
+    except Exception:
+        logger.warning("%s not counted: cache unavailable", scope, exc_info=True)
+        return 0
+
+
+def _incr(key: str, timeout: int) -> int:
+    try:
         return cache.incr(key)  # the usual case: one round trip
-    except ValueError:  # the window's first hit
-        if cache.add(key, 1, timeout=period + 1):
-            return 1
-        return cache.incr(key)  # another worker's first hit came in between
+    except ValueError:  # the window's first hit, unless another worker's came first
+        return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)

@@ -6,7 +6,6 @@ is deleted: spam is stored as spam, and editors can rescue it.
 """
 
 import hashlib
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,7 +28,6 @@ MANY_LINKS = 10
 SPAM_TERMS_KEY = "comments:spam-terms"
 SPAM_TERMS_TIMEOUT = 300
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-logger = logging.getLogger("sourcehat.comments")
 
 
 @dataclass(frozen=True)
@@ -92,15 +90,10 @@ def _matching_terms(text: str) -> dict[str, list[str]]:
 def posts_from_ip(ip_address: str | None) -> int:
     """Count this comment against its address; returns the address's comments in
     the current BUSY_IP_WINDOW, this one included (a counter in the shared cache,
-    like the rate limit's). 0 without an address, or with the cache unreachable.
-    """
+    like the rate limit's; 0 without an address or a reachable cache)."""
     if not ip_address:
         return 0
-    try:
-        return count_hit("busy-ip", ip_address, int(BUSY_IP_WINDOW.total_seconds()))
-    except Exception:
-        logger.warning("busy-IP signal skipped: cache unavailable", exc_info=True)
-        return 0
+    return count_hit("busy-ip", ip_address, int(BUSY_IP_WINDOW.total_seconds()))
 
 
 def screen(

@@ -11,7 +11,7 @@ from blog.models import Article
 from comments.clientip import client_ip
 from comments.crossorigin import cross_origin_refusal
 from comments.forms import CommentForm
-from comments.intake import CommentsClosed, RepeatedComment, submit_comment
+from comments.intake import RepeatedComment, submit_comment
 from comments.models import Comment, CommentSource
 from comments.pages import page_of_comment
 from comments.ratelimit import over_limit
@@ -56,8 +56,6 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 seconds_to_submit=form.seconds_to_submit,
             ),
         )
-    except CommentsClosed:  # closed a moment ago
-        return render(request, FORM_PAGE, context, status=403)
     except RepeatedComment as repeat:
         return HttpResponseRedirect(
             receipt_url(repeat.comment) + "?again=1", status=303

@@ -143,8 +143,8 @@ CACHES = {
 }
 if "redis" in CACHES["default"]["BACKEND"].lower():
     # django-redis rather than Django's own Redis backend: it keeps one client per
-    # process where Django's builds a new one for every command (4% of a post,
-    # `make bench`), and it counts (cache.incr) in one round trip instead of two.
+    # process where Django's builds a new one for every command, and it counts
+    # (cache.incr, the rate limit's counters) in one round trip instead of two.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
     # An unreachable Redis fails fast, so pages render from the database instead
     # of waiting (blog/caching.py): the cache only ever makes the site faster.

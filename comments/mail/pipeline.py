@@ -312,8 +312,6 @@ def _submit(
     if not reading.body:
         return InboundOutcome.REJECTED, EMPTY_BODY, None, None
     article, route_reason = route(parsed, recipient=row.recipient)
-    if article is not None and not article.comments_open:
-        return InboundOutcome.REJECTED, COMMENTS_CLOSED, article, None
     try:
         comment = submit_comment(
             article=article,
@@ -325,7 +323,7 @@ def _submit(
             trimmed_text=reading.removed,
             signals=Signals(extra=mail_signals(parsed, row.auth_verdict)),
         )
-    except CommentsClosed:  # closed between our check and the insert
+    except CommentsClosed:  # the article takes no comments (intake's rule)
         return InboundOutcome.REJECTED, COMMENTS_CLOSED, article, None
     except RepeatedComment as repeat:  # the same text from the same sender
         return InboundOutcome.IGNORED, REPEAT, article, repeat.comment
