@@ -6,6 +6,10 @@ CI=true, where a missing part fails the run (CI must run them for real).
 """
 
 import os
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 from django.db import connection
@@ -83,3 +87,46 @@ def article(db: None):
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_cache(settings, tmp_path):
+    """The site's cache on its own real Redis server (as in production); yields a
+    function that stops it."""
+    binary = shutil.which("redis-server")
+    need(binary is not None, "redis-server not installed (apt install redis-server)")
+    port = _free_port()
+    options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), *options, "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",  # as settings.py picks it
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+
+    def stop() -> None:
+        server.terminate()
+        server.wait(timeout=10)
+
+    yield stop
+    if server.poll() is None:
+        stop()
