@@ -8,6 +8,8 @@
 #                  from a throwaway config)
 #   python3-venv   venvs for Debian's own /usr/bin/python3 (3.11.2): .ci/run checks
 #                  that the lock files install there
+#   redis-server   the production cache, for the tests that run the site's cache on a
+#                  real Redis (the outage tests stop one mid-test); .ci/run starts one
 #
 # Installing dovecot must not leave the system daemon running on 143/993: the
 # package's postinst calls invoke-rc.d, which we veto with a temporary
@@ -15,7 +17,7 @@
 # system dovecot afterwards.
 set -euo pipefail
 
-PACKAGES=(dovecot-imapd chromium docker-compose wrk nginx python3-venv)
+PACKAGES=(dovecot-imapd chromium docker-compose wrk nginx python3-venv redis-server)
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "install-test-deps: must run as root (apt-get install)" >&2
