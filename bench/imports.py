@@ -33,61 +33,15 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench.run, when run as a script
+
+from bench.run import WORDS as ARTICLE_WORDS  # noqa: E402
+from bench.run import recreate_database  # noqa: E402
+
 OUT_DIR = ROOT / "var" / "bench"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sourcehat_bench_import"
 PER_POST = 100
-WORDS = [
-    "the",
-    "model",
-    "weights",
-    "are",
-    "not",
-    "the",
-    "source",
-    "code",
-    "and",
-    "a",
-    "licence",
-    "that",
-    "forbids",
-    "some",
-    "uses",
-    "is",
-    "not",
-    "open",
-    "by",
-    "any",
-    "definition",
-    "we",
-    "have",
-    "agreed",
-    "on",
-    "since",
-    "the",
-    "nineties",
-    "I",
-    "build",
-    "these",
-    "systems",
-    "at",
-    "work",
-    "data",
-    "training",
-    "reproducible",
-    "pipeline",
-    "dataset",
-    "release",
-    "binary",
-    "compiler",
-    "analogy",
-    "breaks",
-    "down",
-    "because",
-    "you",
-    "cannot",
-    "rebuild",
-    "it",
-]
+WORDS = ARTICLE_WORDS[:50]
 HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
 \txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
@@ -181,20 +135,13 @@ def generate(path: Path, n: int) -> int:
     return posts
 
 
-def _recreate(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT
+def _manage(env: dict, *args: str, **options: object) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        **options,
     )
 
 
@@ -210,22 +157,9 @@ def _seed_articles(env: dict, posts: int) -> None:
 
 
 def _count(env: dict) -> int:
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "shell",
-            "-v0",
-            "-c",
-            "from comments.models import Comment; print(Comment.objects.count())",
-        ],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return int(out.strip().splitlines()[-1])
+    code = "from comments.models import Comment; print(Comment.objects.count())"
+    done = _manage(env, "shell", "-v0", "-c", code, capture_output=True, text=True)
+    return int(done.stdout.strip().splitlines()[-1])
 
 
 def _tree_pss_kib(pid: int) -> int:
@@ -290,9 +224,8 @@ def run_import_bench(n: int = 100_000, url: str | None = None) -> dict:
         "LOG_LEVEL": "WARNING",
         "EMAIL_URL": "dummymail://",
     }
-    _recreate(url)
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "createcachetable")
+    recreate_database(url)
+    _manage(env, "migrate", "--noinput", "-v0")  # the cache table too
     _seed_articles(env, posts)
     start = time.perf_counter()
     proc = subprocess.Popen(

@@ -168,13 +168,13 @@ _TEXT = (
     "binary compiler analogy breaks down because you cannot rebuild it yourself "
     "which is the whole point of having the source in the first place"
 )
-_WORDS = tuple(_TEXT.split())
+WORDS = tuple(_TEXT.split())
 
 
 def comment_text(rng: random.Random, n: int) -> str:
     words: list[str] = []
     while len(" ".join(words)) < 140:
-        words.append(rng.choice(_WORDS))
+        words.append(rng.choice(WORDS))
     text = " ".join(words).capitalize() + f". ({n})"
     if n % 7 == 0:
         text += " See https://example.org/notes/" + str(n)

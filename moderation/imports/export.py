@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment, CommentStatus
+from moderation.imports.text import WP_DATE
 
 WP_NS = "http://wordpress.org/export/1.2/"
 # comment_approved as WordPress writes it; it has no "rejected": trash is closest.
@@ -27,7 +28,6 @@ APPROVED = {
     CommentStatus.SPAM: "spam",
     CommentStatus.REJECTED: "trash",
 }
-WP_DATE = "%Y-%m-%d %H:%M:%S"
 NO_DATE = "0000-00-00 00:00:00"  # WordPress's own "no date"
 # XML 1.0 has no place for these (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -18,9 +18,7 @@ from moderation.imports.slugs import slug_from_link
 def normalize_link(link: str) -> str:
     """host + path (+ query) without scheme or trailing slash: http and https,
     /post and /post/ are the same page."""
-    parts = urlsplit(link.strip())
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}{query}"
+    return urlsplit(link.strip()).netloc.lower() + _path_only(link)
 
 
 def _path_only(link: str) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from comments.mail.html import html_to_text
-from comments.validation import NAME_MAX_LENGTH, normalize_text
+from comments.validation import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalize_text
 from moderation.imports.records import ImportFileError
 
 _MARKUP = re.compile(r"[<&]")
@@ -66,7 +66,7 @@ def author_name(name: str, *, entities: bool) -> str:
 def email(address: str) -> str:
     """The address, or "" when it isn't one (it stays private either way)."""
     address = address.strip()
-    if not address or len(address) > 254:
+    if not address or len(address) > EMAIL_MAX_LENGTH:
         return ""
     try:
         validate_email(address)

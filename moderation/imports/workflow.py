@@ -18,7 +18,7 @@ READERS = {"wxr": wxr, "disqus": disqus}
 
 def passes(fmt: str) -> int:
     """How many times the reader goes through the file (for the progress bar)."""
-    return getattr(READERS[fmt], "PASSES", 1)
+    return READERS[fmt].PASSES
 
 
 def import_file(

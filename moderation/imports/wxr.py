@@ -20,6 +20,7 @@ from moderation.imports.text import author_name, email, wordpress_date
 from moderation.imports.xmlstream import WP_NS, Progress, events, local, namespace
 
 SYSTEM = "wordpress"
+PASSES = 1  # reads the file once (disqus.py needs two)
 APPROVED = {"1", "approve", "approved"}
 TRASHED = {"trash", "post-trashed"}
 PINGS = {"pingback", "trackback", "pings"}
