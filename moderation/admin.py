@@ -226,7 +226,6 @@ class CommentAdmin(admin.ModelAdmin):
             .defer("trimmed_text", "body_html", "article__body", "article__body_html")
         )
 
-    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def get_urls(self) -> list:
         # The editor's desk (moderation/views.py) inside the admin: its login, its
         # layout, and admin:comments_comment_review / _picks as names.

@@ -164,17 +164,20 @@ def commenter_history(comment: Comment) -> list[Comment]:
         mine = mine | Comment.objects.by_commenter(
             ip_address=comment.ip_address
         ).filter(source=CommentSource.WEB, submitted_at__gte=since)
-    by_address = (
-        When(author_email__iexact=comment.author_email, then=Value("address"))
+    matched_by = (
+        Case(
+            When(author_email__iexact=comment.author_email, then=Value("address")),
+            default=Value("IP"),
+        )
         if comment.author_email
-        else When(pk__in=[], then=Value("address"))
+        else Value("IP")
     )
     last = Decision.objects.filter(comment=OuterRef("pk")).order_by("-at", "-pk")
     history = list(
         _before(mine, comment)
         .select_related("article")
         .annotate(
-            matched_by=Case(by_address, default=Value("IP")),
+            matched_by=matched_by,
             last_action=Subquery(last.values("action")[:1]),
             last_editor=Subquery(last.values("editor__username")[:1]),
             last_at=Subquery(last.values("at")[:1]),
@@ -292,7 +295,7 @@ def describe_step(step: list[Decision]) -> str:
         return ""
     actions = [d.get_action_display() for d in step]
     text = actions[0] + "".join(f" and {a.lower()}" for a in actions[1:])
-    return f"{text} ({whose(step[0].comment)})"
+    return f"{text} ({whose(step[-1].comment)})"  # loaded with its comment
 
 
 @transaction.atomic

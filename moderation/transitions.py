@@ -364,7 +364,7 @@ def apply_decision(
     if action not in DECISIONS:
         raise InvalidTransition(f"there is no decision called {action!r}")
     move, keyword = DECISIONS[action]
-    return move(comment=comment, editor=editor, **({keyword: note} if note else {}))
+    return move(comment=comment, editor=editor, **{keyword: note})
 
 
 @transaction.atomic

@@ -43,4 +43,4 @@ class Budget:
     def check(self, stage: str) -> None:
         """Raise OverBudget once the deadline has passed."""
         if self.clock() > self.deadline:
-            raise OverBudget(stage, self.seconds or 0.0)
+            raise OverBudget(stage, self.seconds)

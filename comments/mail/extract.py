@@ -16,7 +16,7 @@ from comments.mail.budget import Budget, OverBudget
 from comments.mail.charsets import decode_bytes
 from comments.mail.flowed import unflow
 from comments.mail.headers import raw_header_values
-from comments.mail.html import capped, html_to_text
+from comments.mail.html import html_text
 from comments.mail.parsing import MAX_PARTS, ParsedEmail, content_type
 from comments.validation import strip_control_characters
 
@@ -88,10 +88,10 @@ def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
 
 def _html_part(html: str, budget: Budget, notes: list[str]) -> str:
     budget.check("html")
-    html, cut = capped(html)
+    text, cut = html_text(html)
     if cut:
         notes.append(cut)
-    return html_to_text(html)
+    return text
 
 
 def cap_text(text: str) -> tuple[str, str]:

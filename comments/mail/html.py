@@ -120,13 +120,18 @@ _SPACE_RUN = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 
 
 def html_to_text(html: str) -> str:
-    """Plain text of an HTML body, quotes and signatures cut; never raises.
+    """Plain text of an HTML body, quotes and signatures cut; never raises."""
+    return html_text(html)[0]
+
+
+def html_text(html: str) -> tuple[str, str]:
+    """(html_to_text's text, a note if the HTML was cut: see capped).
 
     Linear in the HTML: it is parsed once (at most MAX_HTML_CHARS of it) and the
     tree read in one walk, never changed; a walk over 80,000 nested tags costs
     what one over 80,000 paragraphs does.
     """
-    html, _cut = capped(str(html))
+    html, cut = capped(str(html))
     try:
         with warnings.catch_warnings():
             # MarkupResemblesLocatorWarning and friends are noise for email bodies.
@@ -142,7 +147,7 @@ def html_to_text(html: str) -> str:
     # The reader's literal "<" stays as written: we store plain text and escape
     # it where it is shown (comments/rendering.py, STYLE.md §9), so rewriting
     # it here would only corrupt text such as "a<b" or "<stdio.h>".
-    return text.strip()
+    return text.strip(), cut
 
 
 def capped(html: str) -> tuple[str, str]:

@@ -124,11 +124,6 @@ def outage(exc: BaseException) -> str:
     return ""
 
 
-def is_temporary(exc: BaseException) -> bool:
-    """True for errors that mean "try again later" (see ``outage``)."""
-    return bool(outage(exc))
-
-
 def ingest_raw_email(
     raw: bytes,
     *,
@@ -228,7 +223,7 @@ def process(
                 decided = _decide(locked, parsed, reading, too_large=too_large)
         return decided
     except Exception as exc:
-        if is_temporary(exc):
+        if outage(exc):
             raise
         if decided is not None and _is_stored(row.pk, decided):
             # What failed ran after the commit (an on_commit hook): the outcome
@@ -261,7 +256,7 @@ def _mark_failed(
             processed_at=timezone.now(),
         )
     except DatabaseError as exc:
-        if is_temporary(exc):
+        if outage(exc):
             raise
         logger.exception("could not mark inbound email %s as failed", pk)
     return IngestResult(InboundOutcome.FAILED, reason, inbound_email=pk)
