@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -95,18 +96,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class RedisServer:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 @pytest.fixture
-def redis_cache(settings, tmp_path):
-    """The site's cache on its own real Redis server (as in production); yields a
-    function that stops it."""
+def redis_server(tmp_path):
+    """A redis-server of this test's own on a free loopback port (stop() ends it)."""
     binary = shutil.which("redis-server")
     need(binary is not None, "redis-server not installed (apt install redis-server)")
     port = _free_port()
     options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [binary, "--port", str(port), *options, "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,
     )
+    server = RedisServer(f"redis://127.0.0.1:{port}/0", process)
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -115,21 +127,22 @@ def redis_cache(settings, tmp_path):
         except OSError:
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_server):
+    """The site's cache on its own real Redis server (as in production); yields a
+    function that stops it."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",  # as settings.py picks it
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "LOCATION": redis_server.url,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
-
-    def stop() -> None:
-        server.terminate()
-        server.wait(timeout=10)
-
-    yield stop
-    if server.poll() is None:
-        stop()
+    return redis_server.stop
 
 
 def away_from_a_window_edge(seconds: int) -> None:

@@ -239,6 +239,8 @@ def test_taken_down_comment_is_gone_at_once_after_a_purge(front, settings):
     fetch(front, url)
     assert fetch(front, url).cache == "HIT"
     reject_comment(comment=comment, editor=None, reason="taken down")
+    still = fetch(front, url)  # the front keeps its copy for the page's lifetime
+    assert still.cache == "HIT" and "Regrettable words." in still.text
 
     # The operator's command from the README, with the page's cache key prefix.
     subprocess.run(

@@ -3,11 +3,8 @@
 import io
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,6 @@ from django.db import connection
 
 from comments.models import Comment, InboundEmail
 from tests.comments.mail.messages import email_bytes
-from tests.conftest import need
 from tests.factories import make_article
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,51 +268,15 @@ def test_unusable_database_url_exits_75_with_one_line(url):
     assert completed.stdout == b""
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """A redis-server of this test's own on a free loopback port."""
-    need(shutil.which("redis-server") is not None, "redis-server not installed")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
-    yield server, f"redis://127.0.0.1:{port}/0"
-    if server.poll() is None:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_cache_outage_stores_the_message_or_defers_it_never_failed(redis_server):
-    server, cache_url = redis_server
+    cache_url = redis_server.url
     before = run_child(
         email_bytes(subject="before"), url=database_url(), CACHE_URL=cache_url
     )
     assert before.returncode == 0, before.stderr.decode()
 
-    server.terminate()
-    server.wait(timeout=10)
+    redis_server.stop()
     raw = email_bytes(subject="during", body="Sent while the cache was down.")
     down = run_child(raw, url=database_url(), CACHE_URL=cache_url)
 

@@ -87,7 +87,7 @@ def test_editors_term_change_applies_to_the_next_comment(
     assert not any("casino" in reason for reason in second.spam_reasons)
 
 
-def test_term_added_by_another_worker_applies_to_the_next_post(article, monkeypatch):
+def test_term_added_by_another_worker_applies_to_the_next_post(article):
 
     from django.core.cache import cache
 

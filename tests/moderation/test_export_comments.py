@@ -81,6 +81,9 @@ def test_export_all_writes_wordpress_approval_values(blog, tmp_path):
 def test_export_includes_emails_only_when_asked(blog, tmp_path):
     path = tmp_path / "out.xml"
 
+    run_export(path, "--all")
+    assert {r["comment_author_email"] for r in exported(path)} == {""}
+
     run_export(path, "--all", "--with-emails")
 
     emails = {r["comment_author_email"] for r in exported(path)}

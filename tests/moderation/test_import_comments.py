@@ -252,6 +252,7 @@ def test_a_reply_to_an_unpublished_comment_says_nothing_of_it(client):
     from moderation.transitions import publish_comment
 
     publish_comment(comment=reply, editor=None)
+    assert "in reply to" in client.get(article.get_absolute_url()).text
     reject_comment(comment=parent, editor=None)
 
     page = client.get(article.get_absolute_url()).text

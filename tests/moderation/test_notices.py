@@ -86,7 +86,7 @@ def test_arrivals_after_a_notice_get_one_follow_up_at_interval_end(settings):
     assert 14 * 60 < wait.total_seconds() <= 15 * 60
 
 
-def test_after_the_interval_the_next_arrival_is_announced_again(
+def test_once_the_notice_slot_is_free_the_next_arrival_is_announced_again(
     mailoutbox,
 ):
     from django.core.cache import cache

@@ -50,17 +50,3 @@ def test_editor_form_without_csrf_token_is_refused_with_a_readable_page():
     assert response.status_code == 403
     assert "Your form could not be sent" in response.text
     assert "reload the page" in response.text
-
-
-@pytest.mark.django_db
-def test_comment_form_needs_no_token_from_the_sites_own_page(article):
-    client = Client(enforce_csrf_checks=True)
-
-    response = client.post(
-        f"/articles/{article.slug}/comment/",
-        {"body": "No token, and none needed."},
-        headers={"Sec-Fetch-Site": "same-origin"},
-    )
-
-    assert response.status_code == 303
-    assert article.comments.count() == 1
