@@ -105,17 +105,14 @@ class DecisionInline(admin.TabularInline):
 
 
 def _apply(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet,
-    verb: str,
-    move: object,
-    **kwargs: object,
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, action: str
 ) -> None:
+    """A bulk action: the decision `action` (transitions.DECISIONS) on each one."""
+    verb = DECISION_BUTTONS[action]
     done, skipped = 0, []
     for comment in queryset.order_by("submitted_at", "pk"):
         try:
-            move(comment=comment, editor=request.user, **kwargs)
+            t.apply_decision(action=action, comment=comment, editor=request.user)
             done += 1
         except t.InvalidTransition:
             skipped.append(str(comment.pk))
@@ -132,7 +129,8 @@ def _apply(
         )
 
 
-# The decision buttons on a comment's page (named _<decision> in the form).
+# What each decision did, for the buttons on a comment's page (named _<decision>
+# in the form) and the bulk actions' messages.
 DECISION_BUTTONS = {
     "publish": "Published",
     "feature": "Published and featured",
@@ -373,25 +371,25 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected comments", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "Published", t.publish_comment)
+        _apply(self, request, queryset, "publish")
 
     @admin.action(
         description="Publish and feature as editor’s picks", permissions=["change"]
     )
     def publish_and_feature(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "Published and featured", t.publish_and_feature)
+        _apply(self, request, queryset, "feature")
 
     @admin.action(description="Reject selected comments", permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "Rejected", t.reject_comment)
+        _apply(self, request, queryset, "reject")
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "Marked as spam", t.mark_spam)
+        _apply(self, request, queryset, "spam")
 
     @admin.action(description="Send selected back to pending", permissions=["change"])
     def back_to_pending(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "Returned to the queue", t.return_to_pending)
+        _apply(self, request, queryset, "pending")
 
 
 @admin.register(Decision)
