@@ -1,0 +1,40 @@
+"""The mail pipeline's one extension point: mail that is for moderation, not a comment.
+
+`comments` never imports `moderation` (DESIGN.md), yet some mail concerns it: an
+editor's answer to a notice (its address carries a signed token) and a bounce for
+an address we wrote to. The pipeline recognises such a message and hands it to the
+handler registered here for its kind; `moderation` registers its handlers in its
+AppConfig.ready(), as it connects to `comment_submitted`. With no handler
+registered, the pipeline treats the message as it would without this module.
+
+Kinds:
+
+- ``NOTICE_ANSWER``: an answer to an editors' notice. The handler takes the
+  stored row and what the pipeline read, decides, and returns the outcome and
+  reason to store; such a message never becomes a comment.
+- ``BOUNCE``: a delivery failure for an address we wrote to. The handler takes
+  the failed address; the pipeline stores the bounce as it always has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+NOTICE_ANSWER = "notice_answer"
+BOUNCE = "bounce"
+KINDS = (NOTICE_ANSWER, BOUNCE)
+
+_handlers: dict[str, Callable[..., Any]] = {}
+
+
+def register(kind: str, handler: Callable[..., Any]) -> None:
+    """Make ``handler`` the one that takes mail of ``kind`` (last one wins)."""
+    if kind not in KINDS:
+        raise ValueError(f"no mail hand-off called {kind!r}; kinds: {KINDS}")
+    _handlers[kind] = handler
+
+
+def handler_for(kind: str) -> Callable[..., Any] | None:
+    """The handler registered for ``kind``, or None."""
+    return _handlers.get(kind)
