@@ -305,6 +305,14 @@ class InboundEmail(models.Model):
     def __str__(self) -> str:
         return self.subject or self.dedupe_key
 
+    @property
+    def sender_proven(self) -> bool:
+        """The From address is proven: the message passed DMARC as our own
+        receiving server (AUTHSERV_ID) recorded it. DMARC ties the result to the
+        From header's domain (RFC 7489 §3.1), so a pass means that domain vouched
+        for this message; nothing else a letter says proves who sent it."""
+        return bool(self.sender) and self.auth_verdict.get("dmarc") == "pass"
+
 
 class SpamTermKind(models.TextChoices):
     BLOCKED = "blocked", "Blocked (straight to spam)"
