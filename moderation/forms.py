@@ -4,17 +4,15 @@ from django import forms
 from django.conf import settings
 
 from comments.models import Comment
+from moderation import decisions
 from moderation.models import PickLabel, RejectReason
 
 # The largest id a 64-bit column holds: a bigger number is a clear form error, not a
 # database overflow (a 500).
 MAX_ID = 2**63 - 1
+# The review screen's decisions (moderation/decisions.py), and its undo key.
 REVIEW_ACTIONS = [
-    ("publish", "Publish"),
-    ("feature", "Publish and feature"),
-    ("reject", "Reject"),
-    ("spam", "Spam"),
-    ("edit", "Edit and publish"),
+    *((k.key, k.label) for k in decisions.offered("review_key")),
     ("undo", "Undo"),
 ]
 

@@ -22,16 +22,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from comments.models import Comment
+from moderation import decisions
 from moderation import transitions as t
-from moderation.models import UsedLink
+from moderation.models import Channel, UsedLink
 
 SALT = "moderation.notice-link.v1"
-ACTIONS = {
-    "publish": "Publish",
-    "feature": "Publish and feature",
-    "reject": "Reject",
-    "spam": "Mark as spam",
-}
 # Confirming while signed in: the notice stays useful for a week of holidays.
 SIGNED_IN_MAX_AGE = timedelta(days=7)
 # Confirming with the link alone (MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN): a link
@@ -81,12 +76,12 @@ class LinkClaim:
 
     @property
     def action_label(self) -> str:
-        return ACTIONS[self.action]
+        return decisions.kind(self.action).label
 
 
 def make_token(*, comment_id: int, action: str, editor_id: int) -> str:
     """A signed token for one action on one comment, for one editor."""
-    if action not in ACTIONS:
+    if action not in _link_actions():
         raise ValueError(f"unknown link action {action!r}")
     payload = {
         "c": comment_id,
@@ -103,11 +98,14 @@ def link_url(*, comment_id: int, action: str, editor_id: int) -> str:
     return settings.SITE_URL + reverse("moderation:link", kwargs={"token": token})
 
 
-def actions_for(comment: Comment) -> list[str]:
-    """The link actions that make sense for a comment (unrouted: no publishing)."""
-    if comment.article_id is None:
-        return ["reject", "spam"]
-    return list(ACTIONS)
+def _link_actions() -> set[str]:
+    return {k.key for k in decisions.offered("email_link")}
+
+
+def actions_for(comment: Comment) -> list[decisions.Kind]:
+    """The decisions the notice email links for `comment`: those its state allows
+    (unrouted: no publishing)."""
+    return decisions.allowed(comment, "email_link")
 
 
 def read_token(token: str, *, max_age: timedelta = SIGNED_IN_MAX_AGE) -> LinkClaim:
@@ -127,7 +125,7 @@ def read_token(token: str, *, max_age: timedelta = SIGNED_IN_MAX_AGE) -> LinkCla
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LinkTampered from exc
-    if claim.action not in ACTIONS:
+    if claim.action not in _link_actions():
         raise LinkTampered
     if UsedLink.objects.filter(nonce=claim.nonce).exists():
         raise LinkUsed
@@ -171,4 +169,9 @@ def use_link(*, claim: LinkClaim, editor: AbstractBaseUser) -> Comment:
     comment = Comment.objects.filter(pk=claim.comment_id).first()
     if comment is None:
         raise LinkGone
-    return t.apply_decision(action=claim.action, comment=comment, editor=editor)
+    return t.apply_decision(
+        action=claim.action,
+        comment=comment,
+        editor=editor,
+        channel=Channel.EMAIL_LINK,
+    )

@@ -80,6 +80,8 @@ def _review_context(
         if comment and comment.source == CommentSource.EMAIL
         else [],
         "undo_text": rv.describe_step(step),
+        # The decision buttons: labels, keys, and which the comment's state allows.
+        "buttons": rv.buttons(comment),
         "form": ReviewDecisionForm(
             initial={"text": comment.public_text if comment else ""}
         ),

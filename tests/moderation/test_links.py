@@ -42,7 +42,12 @@ def test_notice_sends_each_editor_their_own_links(mailoutbox, settings):
     assert sorted(m.to[0] for m in mailoutbox) == [alice.email, bob.email]
     for message in mailoutbox:
         found = LINK.findall(message.body)
-        assert [label for label, _ in found] == list(links.ACTIONS.values())
+        assert [label for label, _ in found] == [
+            "Publish",
+            "Publish and feature",
+            "Reject",
+            "Mark as spam",
+        ]
         owner = alice if message.to == [alice.email] else bob
         for _, url in found:
             assert url.startswith("https://blog.example.org/moderation/link/")
@@ -95,6 +100,7 @@ def test_confirming_as_editor_publishes_and_records_that_editor(editor_client, e
     assert comment.status == S.PUBLISHED
     decision = Decision.objects.for_comment(comment).last()
     assert (decision.action, decision.editor) == (Action.PUBLISH, editor)
+    assert decision.get_channel_display() == "A link in the notice email"
 
 
 def test_feature_link_publishes_and_features(editor_client, editor):

@@ -443,7 +443,7 @@ def test_decision_message_says_whose_comment_its_first_words_and_undo_key(
 
     text = page(editor_client.get(response.url)).find(class_="messagelist").get_text()
     assert text.strip() == (
-        "Published Mara’s comment “Weights without the training data are…”. "
+        "Published: Mara’s comment “Weights without the training data are…”. "
         "Press u to undo."
     )
 
@@ -454,7 +454,9 @@ def test_emailed_anonymous_comment_is_named_by_its_address(editor_client):
     response = decide(editor_client, comment, "spam")
 
     text = page(editor_client.get(response.url)).find(class_="messagelist").get_text()
-    assert text.strip().startswith("Marked the comment from jane@example.org “A ")
+    assert text.strip().startswith(
+        "Marked as spam: the comment from jane@example.org “A "
+    )
 
 
 def test_key_sheet_lists_every_key_with_escape_and_picker_steps(editor_client):
