@@ -24,6 +24,13 @@ class CommentSource(models.TextChoices):
     IMPORT = "import", "Imported"
 
 
+def dated_here(prefix: str = "") -> Q:
+    """Comments whose `submitted_at` is when they reached us: not imported ones,
+    which keep the old system's date (waits and overdue alerts leave them out).
+    `prefix` reaches them through a relation ("comment__")."""
+    return ~Q(**{f"{prefix}source": CommentSource.IMPORT})
+
+
 class CommentQuerySet(models.QuerySet):
     def awaiting_review(self) -> "CommentQuerySet":
         return self.filter(status=CommentStatus.PENDING).order_by("submitted_at", "pk")

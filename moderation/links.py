@@ -25,6 +25,7 @@ from comments.models import Comment
 from moderation import decisions
 from moderation import transitions as t
 from moderation.models import Channel, UsedLink
+from moderation.permissions import is_editor
 
 SALT = "moderation.notice-link.v1"
 # Confirming while signed in: the notice stays useful for a week of holidays.
@@ -32,7 +33,6 @@ SIGNED_IN_MAX_AGE = timedelta(days=7)
 # Confirming with the link alone (MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN): a link
 # that is its own credential should not outlive the day it was sent.
 LINK_ONLY_MAX_AGE = timedelta(hours=24)
-EDIT_PERMISSION = "comments.change_comment"
 
 
 class LinkRefused(Exception):
@@ -77,6 +77,10 @@ class LinkClaim:
     @property
     def action_label(self) -> str:
         return decisions.kind(self.action).label
+
+    @property
+    def action_done(self) -> str:
+        return decisions.kind(self.action).said
 
 
 def make_token(*, comment_id: int, action: str, editor_id: int) -> str:
@@ -130,17 +134,6 @@ def read_token(token: str, *, max_age: timedelta = SIGNED_IN_MAX_AGE) -> LinkCla
     if UsedLink.objects.filter(nonce=claim.nonce).exists():
         raise LinkUsed
     return claim
-
-
-def is_editor(user: AbstractBaseUser | None) -> bool:
-    """Signed in, active, staff, and allowed to change comments."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(EDIT_PERMISSION)
-    )
 
 
 def link_editor(claim: LinkClaim) -> AbstractBaseUser | None:

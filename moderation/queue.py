@@ -7,7 +7,7 @@ from statistics import median
 from django.db.models import Min
 from django.utils import timezone
 
-from comments.models import Comment, CommentSource, CommentStatus, MailboxState
+from comments.models import Comment, CommentStatus, MailboxState, dated_here
 from moderation.models import Decision
 
 
@@ -59,8 +59,7 @@ def queue_health(days: int = 30) -> QueueHealth:
         Decision.objects.filter(at__gte=since, from_status=CommentStatus.PENDING)
         .exclude(to_status=CommentStatus.PENDING)
         .exclude(editor=None)
-        # Nor imported comments': their date is the old system's.
-        .exclude(comment__source=CommentSource.IMPORT)
+        .filter(dated_here("comment__"))
         .values_list("at", "comment__submitted_at")[:5000]
     )
     waits = [at - submitted for at, submitted in firsts]

@@ -4,7 +4,6 @@ The view in moderation/views.py stays HTTP only; everything it shows or does abo
 comments is here, through queryset methods and the transitions.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from django.utils import timezone
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation import decisions
 from moderation import transitions as t
+from moderation.forms import parse_id
 from moderation.models import Action, Decision
 
 S = CommentStatus
@@ -27,17 +27,6 @@ HISTORY_LIMIT = 20
 # is one step for undo, if the two were written this close together.
 COMPOUND_WINDOW = timedelta(seconds=10)
 OPENING_LENGTH = 40  # characters of a comment's text that say which one it was
-# An id as a URL carries it: ASCII digits that fit a 64-bit column. str.isdigit()
-# is no test ("²".isdigit() is True, and int("²") raises), and a 20-digit number
-# overflows the database's integer (a 500 on PostgreSQL and SQLite alike).
-_ID = re.compile(r"[0-9]{1,18}")
-
-
-def parse_id(value: object) -> int | None:
-    """A positive id from a query parameter, or None for anything else."""
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        return None
-    return int(value) or None
 
 
 @dataclass(frozen=True)
@@ -211,10 +200,11 @@ def whose(comment: Comment) -> str:
 def buttons(comment: Comment | None) -> dict[str, dict]:
     """The screen's decision buttons by key: label, keyboard key, and whether the
     comment's state allows it (a disallowed one is shown disabled)."""
+    if comment is None:
+        return {}
     return {
         k.key: {"label": k.label, "key": k.review_key, "enabled": k.allows(comment)}
         for k in decisions.offered("review_key")
-        if comment is not None
     }
 
 
