@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from blog.models import Article
 
@@ -234,8 +235,7 @@ class Comment(models.Model):
 
     @property
     def excerpt(self) -> str:
-        text = " ".join(self.public_text.split())
-        return text if len(text) <= 80 else text[:79] + "…"
+        return Truncator(" ".join(self.public_text.split())).chars(80)
 
 
 class InboundOutcome(models.TextChoices):

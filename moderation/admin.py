@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from blog.admin import ArticleAdmin
 from blog.models import Article
@@ -250,10 +251,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
-        text = obj.excerpt
-        if len(text) > SHORT_EXCERPT:
-            text = text[: SHORT_EXCERPT - 1].rstrip() + "…"
-        return text
+        return Truncator(obj.excerpt).chars(SHORT_EXCERPT)
 
     @admin.display(description="article", ordering="article__title")
     def article_column(self, obj: Comment) -> str:

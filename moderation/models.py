@@ -21,11 +21,6 @@ class Channel(models.TextChoices):
     EMAIL_LINK = "email-link", "A link in the notice email"
 
 
-class DecisionQuerySet(models.QuerySet):
-    def for_comment(self, comment: Comment) -> "DecisionQuerySet":
-        return self.filter(comment=comment).order_by("at", "pk")
-
-
 class Decision(models.Model):
     """One editor's (or the system's) decision about a comment. Append-only."""
 
@@ -42,8 +37,6 @@ class Decision(models.Model):
     previous_text = models.TextField(blank=True)
     channel = models.CharField(max_length=20, blank=True, choices=Channel)
     at = models.DateTimeField(auto_now_add=True)
-
-    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -265,7 +265,7 @@ def test_saving_the_page_untouched_records_no_edit(editor_client):
 
     comment.refresh_from_db()
     assert comment.edited_body == ""
-    assert not Decision.objects.for_comment(comment).filter(action="edit").exists()
+    assert not Decision.objects.filter(comment=comment, action="edit").exists()
 
 
 def test_emptying_edited_body_goes_back_to_the_readers_text(editor_client, editor):

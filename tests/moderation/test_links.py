@@ -98,7 +98,7 @@ def test_confirming_as_editor_publishes_and_records_that_editor(editor_client, e
     assert "Done" in response.content.decode()
     comment.refresh_from_db()
     assert comment.status == S.PUBLISHED
-    decision = Decision.objects.for_comment(comment).last()
+    decision = Decision.objects.filter(comment=comment).first()
     assert (decision.action, decision.editor) == (Action.PUBLISH, editor)
     assert decision.get_channel_display() == "A link in the notice email"
 
@@ -231,7 +231,7 @@ def test_opt_in_confirms_without_login_as_the_links_editor(client, editor, setti
     assert response.status_code == 200
     comment.refresh_from_db()
     assert comment.status == S.SPAM
-    assert Decision.objects.for_comment(comment).last().editor == editor
+    assert Decision.objects.filter(comment=comment).first().editor == editor
     assert client.post(path).status_code == 410
 
 
