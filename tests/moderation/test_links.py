@@ -113,6 +113,7 @@ def test_feature_link_publishes_and_features(editor_client, editor):
 
 
 def test_confirming_without_login_redirects_to_admin_login_with_next(client, editor):
+    # By default (MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN off) a link alone never acts.
     comment = make_comment()
     path = link_path(comment, "reject", editor)
 
@@ -264,9 +265,3 @@ def test_opt_in_link_of_someone_no_longer_editor_needs_sign_in(
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == S.PENDING
-
-
-def test_opt_out_is_the_default():
-    from django.conf import settings as live
-
-    assert live.MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN is False
