@@ -8,7 +8,7 @@ environment variable, else the message's own headers. Prints one line (or, with
 
 Exit 0 once the message is stored, whatever became of it (queued, ignored,
 rejected, failed: editors see it in the admin); 75 (EX_TEMPFAIL) when the
-database or the cache is unreachable, the configuration can't be loaded, or
+database is unreachable, the configuration can't be loaded, or
 anything unexpected happens, so the mail server keeps the message and retries.
 Never answers the sender. Standard output is that one line and nothing else
 (what the processing prints, such as the console mail backend's copy of the

@@ -7,6 +7,7 @@ longer than that: once per comment, however often the command runs (for cron).
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from config.health import cache_state
 from moderation.overdue import alert_overdue
 from moderation.queue import queue_health
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             f"Median time to a decision (30 days): {health.median_decision_text}"
         )
         self.stdout.write(f"Mailbox last read: {polled}")
+        self.stdout.write(f"Cache: {cache_state()}")
         hours = options["alert_after"]
         if hours is None:
             return
