@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from blog.caching import public_page
+from blog.siteurl import absolute_url
 from config.health import OK, cache_state, database_state
 
 
@@ -25,7 +26,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @require_GET
 @public_page
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(reverse("sitemap"))  # never the request's Host
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
