@@ -22,7 +22,7 @@ from django.test import Client
 from comments.models import Comment, CommentStatus
 from moderation.transitions import publish_comment, reject_comment
 from tests import nginx_front
-from tests.conftest import need
+from tests.conftest import away_from_a_window_edge, need
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,10 +79,17 @@ def fetch(
     method: str = "GET",
     body: str | None = None,
     headers: dict[str, str] | None = None,
+    source: str | None = None,
 ) -> Answer:
-    """One request to the front, redirects not followed."""
+    """One request to the front, redirects not followed; from the loopback address
+    `source` (127.0.0.2, ...) when given, as another reader's machine."""
     parts = urlsplit(front.url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(
+        parts.hostname,
+        parts.port,
+        timeout=30,
+        source_address=(source, 0) if source else None,
+    )
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
@@ -341,3 +348,59 @@ def test_copy_older_than_its_stale_allowance_is_never_served(front, settings):
 
     assert first.status == 200 and "Quiet Page" in first.text
     assert "Soon rejected." not in first.text
+
+
+def post_comment_through(
+    front: Front, article, text: str, *, source: str, forged: str
+) -> Answer:
+    """The article's form filled in and sent from `source`, with a forged
+    X-Forwarded-For naming `forged`."""
+    form = _FormFields()
+    form.feed(fetch(front, article.get_absolute_url()).text)
+    form.fields.update({"name": "Reader", "body": text})
+    return fetch(
+        front,
+        form.action,
+        method="POST",
+        body=urlencode(form.fields),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": front.url,
+            "X-Forwarded-For": forged,
+        },
+        source=source,
+    )
+
+
+def test_readers_real_address_reaches_the_rate_limit_and_the_row(front, settings):
+    # Production's path: nginx is the trusted proxy, and it appends the address it
+    # saw to X-Forwarded-For; whatever a reader put there before is theirs to forge.
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # nginx, as the live server sees it
+    settings.COMMENT_RATE_LIMIT = "2/m"
+    away_from_a_window_edge(60, "127.0.0.2")
+    article = make_article(title="Who Posts")
+
+    answers = [
+        post_comment_through(
+            front,
+            article,
+            f"Comment {n} from one reader.",
+            source="127.0.0.2",
+            forged=f"203.0.113.{n}",
+        )
+        for n in range(3)
+    ]
+    other = post_comment_through(
+        front, article, "From another reader.", source="127.0.0.3", forged="127.0.0.2"
+    )
+
+    # Forging a new address each time doesn't escape the limit...
+    assert [a.status for a in answers] == [303, 303, 429]
+    # ...and the limit is the reader's, not the proxy's.
+    assert other.status == 303
+    stored = dict(Comment.objects.values_list("body", "ip_address"))
+    assert stored == {
+        "Comment 0 from one reader.": "127.0.0.2",
+        "Comment 1 from one reader.": "127.0.0.2",
+        "From another reader.": "127.0.0.3",
+    }
