@@ -235,10 +235,10 @@ def test_unexpected_error_exits_75_without_traceback(tmp_path):
     assert len(completed.stderr.decode().strip().splitlines()) == 1
 
 
-def test_help_is_the_module_docstring():
+def test_help_states_the_exit_codes():
     from comments.management.commands import ingest_email
 
-    assert "EX_TEMPFAIL" in ingest_email.Command.help
+    assert "EX_TEMPFAIL" in ingest_email.Command.epilog
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,5 @@
 """Store one email read from stdin and queue it as a comment (a mail server pipe).
 
-Usage: manage.py ingest_email [--recipient ADDRESS] [--json] < message.eml
-
 The envelope recipient comes from --recipient, else the ORIGINAL_RECIPIENT
 environment variable, else the message's own headers. Prints one line (or, with
 --json, one object with outcome, reason, article, comment, inbound_email).
@@ -25,16 +23,15 @@ from contextlib import redirect_stdout
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from comments.mail.pipeline import ingest_raw_email, outage
+from config.commands import DocumentedCommand
 
 EX_TEMPFAIL = 75  # sysexits.h: Postfix and Exim defer and retry
 _CHUNK = 1024 * 1024
 
 
-class Command(BaseCommand):
-    help = __doc__
+class Command(DocumentedCommand):
     # A pipe must not fail on a system-check warning: Postfix would bounce.
     requires_system_checks: list[str] = []
 
