@@ -26,7 +26,13 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -114,6 +120,11 @@ def outage(exc: BaseException) -> str:
     a bug. A Redis outage never gets here: it is a cache miss (settings.py)."""
     for error in (exc, exc.__cause__):
         if isinstance(error, (OperationalError, InterfaceError)):
+            return "database"
+        # The database cache's table missing (a database migrated before
+        # `migrate` made it whatever CACHE_URL said): PostgreSQL calls that a
+        # ProgrammingError. A cache problem is never a mail's fault (issue 22).
+        if isinstance(error, ProgrammingError) and settings.CACHE_TABLE in str(error):
             return "database"
     return ""
 

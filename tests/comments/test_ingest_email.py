@@ -287,3 +287,26 @@ def test_cache_outage_stores_the_message_as_a_comment(redis_server):
     assert Comment.objects.filter(inbound_email=row).get().body == (
         "Sent while the cache was down."
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_cache_table_defers_the_message_never_failed(settings):
+    # A database migrated while Redis was configured (before `migrate` made the
+    # default cache's table whatever CACHE_URL said), then the pipe run without
+    # CACHE_URL: every message was stored failed / processing_error, exit 0.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {settings.CACHE_TABLE}")
+    try:
+        raw = email_bytes(subject="no cache table", body="Kept for the retry.")
+        down = run_child(raw, url=database_url(), CACHE_URL="")
+
+        assert down.returncode == EX_TEMPFAIL, down.stderr.decode()
+        assert not InboundEmail.objects.filter(outcome="failed").exists()
+    finally:
+        call_command("createcachetable", verbosity=0)
+
+    retry = run_child(raw, url=database_url(), CACHE_URL="")
+
+    assert retry.returncode == 0, retry.stderr.decode()
+    row = InboundEmail.objects.get(subject="no cache table")
+    assert row.outcome == "queued"
