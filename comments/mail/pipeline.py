@@ -10,10 +10,11 @@ only then does a second transaction route it, hand it to intake and store
 exactly one outcome (queued, ignored, rejected or failed) with a reason. A
 message over its budget is ``failed`` / ``too_slow``, for an editor to
 re-process. The caller acknowledges the message (pipe exit code, IMAP move)
-only after this returns. A database or cache outage is raised, never stored as
+only after this returns. A database outage is raised, never stored as
 ``failed``: the pipe exits 75 and the poller retries, so the mail server keeps
-the message. Nothing here ever sends mail: senders can be forged, and machine
-mail must never be answered (RFC 3834 §2).
+the message; a Redis outage is a cache miss (settings.py) and changes nothing.
+Nothing here ever sends mail: senders can be forged, and machine mail must never
+be answered (RFC 3834 §2).
 """
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from blog.models import Article
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
@@ -109,18 +114,18 @@ class IngestResult:
         return asdict(self)
 
 
-# A cache that can't be reached is an outage to wait out, like the database's.
-_CACHE_OUTAGES = (RedisConnectionError, RedisTimeoutError)
-
-
 def outage(exc: BaseException) -> str:
-    """ "database" or "cache" when the error means "try again later" (that part
-    is unreachable), "" when it means "this mail is bad" or a bug."""
+    """ "database" when the error means "try again later" (the database, or the
+    database cache in it, is unreachable), "" when it means "this mail is bad" or
+    a bug. A Redis outage never gets here: it is a cache miss (settings.py)."""
     for error in (exc, exc.__cause__):
         if isinstance(error, (OperationalError, InterfaceError)):
             return "database"
-        if isinstance(error, _CACHE_OUTAGES):
-            return "cache"
+        # The database cache's table missing (a database migrated before
+        # `migrate` made it whatever CACHE_URL said): PostgreSQL calls that a
+        # ProgrammingError. A cache problem is never a mail's fault (issue 22).
+        if isinstance(error, ProgrammingError) and settings.CACHE_TABLE in str(error):
+            return "database"
     return ""
 
 
