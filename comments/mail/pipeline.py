@@ -144,10 +144,15 @@ def ingest_raw_email(
     too_large = size > settings.MAX_EMAIL_BYTES
     if too_large:
         raw = header_block(raw)
-    parsed = parse_email(raw)  # bounded: capped header fields and MIME parts
-    row, created = _store(raw, parsed, size=size, recipient=recipient, channel=channel)
+    # The raw bytes are stored (committed) before the body is parsed: a process
+    # killed while reading leaves the message for the next run or an editor.
+    envelope = parse_email(raw, headers_only=True)
+    row, created = _store(
+        raw, envelope, size=size, recipient=recipient, channel=channel
+    )
     if not created and row.outcome in FINAL_OUTCOMES:
         return IngestResult(InboundOutcome.IGNORED, DUPLICATE, inbound_email=row.pk)
+    parsed = envelope if too_large else parse_email(raw)  # bounded (structure.py)
     return process(row, parsed, too_large=too_large, budget=budget)
 
 
