@@ -34,7 +34,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from blog.models import Article
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.mail.auth import authentication_verdict
-from comments.mail.budget import Budget, OverBudget
+from comments.mail.budget import Budget, OverBudget, Stopped
 from comments.mail.parsing import ParsedEmail, header_block, parse_email
 from comments.mail.reading import Reading, read_message
 from comments.mail.routing import plus_tag, route
@@ -206,6 +206,8 @@ def process(
     failures (a bug, or over the time budget) mark the row ``failed``."""
     try:
         reading = read_message(parsed, budget=budget)
+    except Stopped:
+        raise  # left ``received``: the next run reads it again
     except OverBudget as exc:
         logger.warning("inbound email %s: %s", row.pk, exc)
         return _mark_failed(row.pk, TOO_SLOW, str(exc), notes=parsed.notes)
