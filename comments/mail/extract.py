@@ -43,6 +43,7 @@ class _Walk:
 
     budget: Budget
     parts_left: int = MAX_PARTS
+    too_deep: bool = False
     plain: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
 
@@ -78,6 +79,11 @@ def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
         return Extraction("")
     if walk.parts_left <= 0:
         notes.append(f"Read the first {MAX_PARTS} MIME parts.")
+    if walk.too_deep:
+        notes.append(
+            f"Read the MIME parts down to {MAX_DEPTH} levels; deeper ones were "
+            "left unread."
+        )
     if _RAW_MIME.search(text):
         return Extraction("", tuple(notes))
     text, cut = cap_text(text)
@@ -108,7 +114,10 @@ def cap_text(text: str) -> tuple[str, str]:
 
 
 def _visit(part: Message, walk: _Walk, depth: int) -> None:
-    if walk.parts_left <= 0 or depth > MAX_DEPTH:
+    if depth > MAX_DEPTH:
+        walk.too_deep = True
+        return
+    if walk.parts_left <= 0:
         return
     walk.parts_left -= 1
     walk.budget.check("mime parts")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from email.header import decode_header
 from email.message import Message
 
-from comments.mail.charsets import decode_bytes, decode_mixed, normalize_charset
+from comments.mail.charsets import decode_bytes, normalize_charset
 from comments.validation import strip_control_characters
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -26,22 +26,14 @@ def has_raw_bytes(value: str) -> bool:
 
 
 def decode_raw_8bit(value: str, charset_hint: str = "") -> str:
-    """Turn surrogate-escaped 8-bit bytes (how the parser keeps them) into text.
-
-    Order: UTF-8 (RFC 6532), then the charset the body declares (what mail
-    clients assume; corpus: mail__content_transfer_encoding_empty is Big5),
-    then UTF-8 with a per-byte windows-1252 fallback (EMAIL-SPEC §2).
-    """
+    """Turn surrogate-escaped 8-bit bytes (how the parser keeps them) into text:
+    UTF-8 (RFC 6532), then the charset the body declares (what mail clients
+    assume; corpus: mail__content_transfer_encoding_empty is Big5), then
+    charsets.decode_bytes' last step (EMAIL-SPEC §2)."""
     if not has_raw_bytes(value):
         return value
     data = value.encode("utf-8", errors="surrogateescape")
-    for charset in ("utf-8", normalize_charset(charset_hint)):
-        if charset:
-            try:
-                return data.decode(charset)
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return decode_mixed(data)
+    return decode_bytes(data, charset_hint, utf8_first=True)
 
 
 def decode_header_value(raw: object, charset_hint: str = "") -> str:
