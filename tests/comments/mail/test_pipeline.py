@@ -439,3 +439,12 @@ def test_text_deeper_than_ten_mime_levels_is_left_unread_with_a_note():
     assert (result.outcome, result.reason) == ("rejected", "empty_body")
     notes = stored(result).processing_notes
     assert any("down to 10 levels" in n for n in notes), notes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filler", ["\u3164", "\u2800", "\u115f\u00ad", "\U000e0020"])
+def test_emailed_text_of_fillers_only_is_an_empty_body(filler):
+    result = ingest_raw_email(email_bytes(body=filler * 30))
+
+    assert (result.outcome, result.reason) == ("rejected", "empty_body")
+    assert Comment.objects.count() == 0
