@@ -56,13 +56,9 @@ class Extraction:
     notes: tuple[str, ...] = ()
 
 
-def extract_text(parsed: ParsedEmail) -> str:
-    """The reader's text: plain part preferred, else HTML as text; never raises."""
-    return extract(parsed, budget=Budget()).text
-
-
 def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
-    """extract_text with its notes; OverBudget is the one exception it lets out."""
+    """The reader's text (plain part preferred, else HTML as text) with notes on
+    what was left unread; OverBudget is the one exception it lets out."""
     if parsed.message is None:
         return Extraction("")
     walk = _Walk(budget)

@@ -214,7 +214,6 @@ def process(
     except Exception as exc:
         logger.exception("inbound email %s could not be read", row.pk)
         return _mark_failed(row.pk, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
-    decided: IngestResult | None = None
     try:
         with transaction.atomic():
             # The lock makes a concurrent delivery of the same message wait, then
@@ -223,31 +222,17 @@ def process(
                 InboundEmail.objects.select_for_update().defer("raw").get(pk=row.pk)
             )
             if locked.outcome in FINAL_OUTCOMES:
-                decided = IngestResult(
+                return IngestResult(
                     InboundOutcome.IGNORED, DUPLICATE, inbound_email=locked.pk
                 )
-            else:
-                decided = _decide(locked, parsed, reading, too_large=too_large)
-        return decided
+            # What runs after the commit (intake's on_commit hooks) is robust:
+            # its failures are logged, never raised here.
+            return _decide(locked, parsed, reading, too_large=too_large)
     except Exception as exc:
         if outage(exc):
             raise
-        if decided is not None and _is_stored(row.pk, decided):
-            # What failed ran after the commit (an on_commit hook): the outcome
-            # is on disk and stands; never overwrite it as failed.
-            logger.exception("inbound email %s: after its commit", row.pk)
-            return decided
         logger.exception("inbound email %s failed", row.pk)
         return _mark_failed(row.pk, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
-
-
-def _is_stored(pk: int, decided: IngestResult) -> bool:
-    """True when ``decided`` is what the row holds (or changed nothing)."""
-    if decided.reason == DUPLICATE:
-        return True
-    return InboundEmail.objects.filter(
-        pk=pk, outcome=decided.outcome, reason=decided.reason
-    ).exists()
 
 
 def _mark_failed(
