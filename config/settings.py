@@ -6,7 +6,6 @@ without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 from datetime import timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -193,7 +192,6 @@ SITE_URL = env.str(
     "SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
 SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
-COMMENTS_EMAIL_DOMAIN = parseaddr(COMMENTS_EMAIL_ADDRESS)[1].rpartition("@")[2]
 
 # --- Static files -----------------------------------------------------------------
 STATIC_ROOT = BASE_DIR / "staticfiles"

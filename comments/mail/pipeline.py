@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,12 +31,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from blog.models import Article
+from comments.addressing import our_recipient
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.mail.auth import authentication_verdict
 from comments.mail.budget import Budget, OverBudget, Stopped
 from comments.mail.parsing import ParsedEmail, header_block, parse_email
 from comments.mail.reading import Reading, read_message
-from comments.mail.routing import plus_tag, route
+from comments.mail.routing import route
 from comments.models import Comment, CommentSource, InboundEmail, InboundOutcome
 from comments.screening import SOFT, Signals
 from comments.validation import clean_email, normalize_text
@@ -332,7 +332,7 @@ def _describe(row: InboundEmail, parsed: ParsedEmail) -> None:
     row.sender_name = normalize_text(parsed.from_name)[:200]
     row.subject = normalize_text(parsed.subject)[:255]
     if not row.recipient:
-        row.recipient = our_recipient(parsed)[:320]
+        row.recipient = our_recipient(parsed.recipients)[:320]
     row.authentication_results = "\n".join(
         " ".join(v.split()) for v in parsed.authentication_results
     )
@@ -340,13 +340,6 @@ def _describe(row: InboundEmail, parsed: ParsedEmail) -> None:
         parsed.authentication_results, settings.AUTHSERV_ID
     )
     row.attachment_names = [normalize_text(n)[:255] for n in parsed.attachment_names]
-
-
-def our_recipient(parsed: ParsedEmail) -> str:
-    """The first recipient that is one of our plus addresses, else ours, else ""."""
-    ours = parseaddr(settings.COMMENTS_EMAIL_ADDRESS)[1].lower()
-    tagged = next((a for a in parsed.recipients if plus_tag(a)), "")
-    return tagged or (ours if ours in parsed.recipients else "")
 
 
 def mail_signals(

@@ -10,7 +10,6 @@ without the message being parsed again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import parseaddr
 
 from django.conf import settings
 
@@ -41,7 +40,7 @@ def read_message(parsed: ParsedEmail, *, budget: Budget) -> Reading:
     budget.check("parsing")
     if parsed.message is None:
         return Reading(notes=parsed.notes)
-    machine = machine_mail_reason(parsed, own_addresses())
+    machine = machine_mail_reason(parsed)
     budget.check("machine-mail filters")
     extraction = extract(parsed, budget=budget)
     budget.check("text extraction")
@@ -54,16 +53,6 @@ def read_message(parsed: ParsedEmail, *, budget: Budget) -> Reading:
         removed=removed,
         notes=parsed.notes + extraction.notes,
     )
-
-
-def own_addresses() -> list[str]:
-    """Addresses this site sends from or receives at (the loop guard)."""
-    values = (
-        settings.COMMENTS_EMAIL_ADDRESS,
-        settings.DEFAULT_FROM_EMAIL,
-        settings.SERVER_EMAIL,
-    )
-    return [addr for addr in (parseaddr(v)[1] for v in values) if addr]
 
 
 def comment_text(text: str) -> tuple[str, str]:
