@@ -57,15 +57,33 @@ def visible_text(text: str) -> str:
     return INVISIBLE_CHARACTERS.sub("", text).strip()
 
 
-def normalize_text(text: str, *, keep_indent: bool = False) -> str:
-    """Unicode NFC, LF newlines, no control characters, no trailing spaces.
+_WHITESPACE_RUN = re.compile(r"\s+")
+_BLANK_LINE_RUN = re.compile(r"\n{3,}")
+
+
+def normalize_text(
+    text: str,
+    *,
+    keep_indent: bool = False,
+    one_line: bool = False,
+    one_blank_line: bool = False,
+) -> str:
+    """The one text clean-up (form, email text and headers, imports): Unicode NFC,
+    LF newlines, no control characters, no trailing spaces, no blank lines around.
 
     keep_indent keeps the first line's leading spaces (only blank lines around the
     text go): a comment may start with a block of code indented by four spaces.
+    one_line makes every whitespace run one space (a header, a name).
+    one_blank_line keeps at most one blank line between paragraphs (mail text,
+    where clients pad with runs of them).
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = strip_control_characters(text)
+    if one_line:
+        return _WHITESPACE_RUN.sub(" ", text).strip()
     text = "\n".join(line.rstrip() for line in text.split("\n"))
+    if one_blank_line:
+        text = _BLANK_LINE_RUN.sub("\n\n", text)
     return text.strip("\n") if keep_indent else text.strip()
 
 

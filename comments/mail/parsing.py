@@ -20,12 +20,12 @@ from email.utils import collapse_rfc2231_value, getaddresses
 from comments.mail.headers import (
     HeaderIndex,
     body_charset_hint,
-    clean_header_text,
     decode_header_value,
     decode_raw_8bit,
     index_headers,
 )
 from comments.mail.structure import measure
+from comments.validation import normalize_text
 
 MAX_SUBJECT_CHARS = 255
 # The dedupe key goes into a unique varchar(255) column (DESIGN.md "Data").
@@ -310,7 +310,7 @@ def addresses(raw_values: list[str], charset_hint: str = "") -> list[tuple[str, 
     except Exception:
         return found
     for name, address in pairs:
-        address = clean_header_text(address).strip("<>[]").lower()
+        address = normalize_text(address, one_line=True).strip("<>[]").lower()
         if "@" not in address or address.startswith("@") or address.endswith("@"):
             continue
         found.append((decode_header_value(name, charset_hint).strip("\"' "), address))

@@ -40,7 +40,7 @@ from comments.mail.reading import Reading, read_message
 from comments.mail.routing import route
 from comments.models import Comment, CommentSource, InboundEmail, InboundOutcome
 from comments.screening import SOFT, Signals
-from comments.validation import clean_email, normalize_text
+from comments.validation import clean_email
 
 logger = logging.getLogger("sourcehat.comments.mail")
 
@@ -181,7 +181,9 @@ def _store(
                 "message_id": parsed.message_id[:998],
                 "channel": channel,
                 "recipient": recipient[:320],
-                "subject": normalize_text(parsed.subject)[:255],
+                "subject": parsed.subject[
+                    :255
+                ],  # decoded and cleaned once (headers.py)
                 "sender": parsed.from_address[:320],
             },
         )
@@ -329,8 +331,9 @@ def _author_email(sender: str) -> str:
 def _describe(row: InboundEmail, parsed: ParsedEmail) -> None:
     """Fill in what editors see about the message (private fields included)."""
     row.sender = parsed.from_address[:320]
-    row.sender_name = normalize_text(parsed.from_name)[:200]
-    row.subject = normalize_text(parsed.subject)[:255]
+    # Header texts are decoded and cleaned once, when read (headers.py).
+    row.sender_name = parsed.from_name[:200]
+    row.subject = parsed.subject[:255]
     if not row.recipient:
         row.recipient = our_recipient(parsed.recipients)[:320]
     row.authentication_results = "\n".join(
@@ -339,7 +342,7 @@ def _describe(row: InboundEmail, parsed: ParsedEmail) -> None:
     row.auth_verdict = authentication_verdict(
         parsed.authentication_results, settings.AUTHSERV_ID
     )
-    row.attachment_names = [normalize_text(n)[:255] for n in parsed.attachment_names]
+    row.attachment_names = [n[:255] for n in parsed.attachment_names]
 
 
 def mail_signals(
