@@ -296,3 +296,17 @@ def test_cache_outage_stores_the_message_or_defers_it_never_failed(redis_server)
     assert Comment.objects.filter(inbound_email=row).get().body == (
         "Sent while the cache was down."
     )
+
+
+def test_unusable_database_url_stops_the_checked_commands_with_one_error():
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "foo://user:secret@bar/x"},
+        capture_output=True,
+    )
+
+    assert completed.returncode != 0
+    out = completed.stderr.decode()
+    assert "sourcehat.E001" in out and "DATABASE_URL can't be used" in out
+    assert "secret" not in out and "Traceback" not in out
