@@ -210,6 +210,17 @@ def child_env(mailbox) -> dict[str, str]:
     }
 
 
+def watching_child(mailbox) -> subprocess.Popen:
+    """``fetch_email --watch`` in a child process, as compose runs it."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "fetch_email", "--watch", "--interval", "1"],
+        cwd=ROOT,
+        env=child_env(mailbox),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_killed_poller_child_then_rerun_gives_one_comment_per_message(mailbox):
     count = 8
@@ -237,13 +248,7 @@ def test_killed_poller_child_then_rerun_gives_one_comment_per_message(mailbox):
 @pytest.mark.django_db(transaction=True)
 def test_watch_prints_a_line_per_batch_and_stops_on_sigterm(mailbox):
     append_message(mailbox, email_bytes(subject="w1", body="w1 has its own words."))
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "fetch_email", "--watch", "--interval", "1"],
-        cwd=ROOT,
-        env=child_env(mailbox),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    child = watching_child(mailbox)
     try:
         deadline = time.monotonic() + 30
         while Comment.objects.count() < 1 and time.monotonic() < deadline:
@@ -345,13 +350,7 @@ def test_watch_stops_soon_after_sigterm_mid_message_and_loses_nothing(mailbox):
     hostile, _plain = nested_multipart(295, 2_000_000)
     append_message(mailbox, hostile)
     append_message(mailbox, email_bytes(subject="behind it", body="Plain words."))
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "fetch_email", "--watch", "--interval", "1"],
-        cwd=ROOT,
-        env=child_env(mailbox),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    child = watching_child(mailbox)
     try:
         deadline = time.monotonic() + 60
         while not InboundEmail.objects.exists() and time.monotonic() < deadline:
