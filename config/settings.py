@@ -6,8 +6,9 @@ without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+import warnings
 from datetime import timedelta
-from email.utils import parseaddr
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,9 +103,25 @@ TEMPLATES = [
 ]
 
 # --- Database and cache -----------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-}
+# An unusable DATABASE_URL (garbage, an unknown scheme, a driver not installed)
+# is reported where it is met, in one line, not as a traceback while Django
+# starts: the system checks stop every command that runs them (sourcehat.E001,
+# config/checks.py), and the mail pipe defers the message (ingest_email exits
+# 75, so the mail server retries) instead of bouncing it.
+with warnings.catch_warnings(record=True) as _warned:  # environ warns, then fails
+    try:
+        DATABASES = {
+            "default": env.db(
+                "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+            )
+        }
+        import_module(DATABASES["default"]["ENGINE"] + ".base")
+        DATABASE_URL_ERROR = ""
+    except Exception as exc:  # whatever the URL parser or the driver raised
+        DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+        # environ's warning quotes the parsed URL, password included: not that.
+        _why = "no database engine for its scheme" if _warned else f"{exc!r}"
+        DATABASE_URL_ERROR = " ".join(_why.split())[:300]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)  # git-ignored; a fresh clone doesn't have it
     # WAL lets readers and one writer work at once; the busy timeout makes a second
@@ -212,7 +229,6 @@ SITE_URL = env.str(
     "SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
 SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
-COMMENTS_EMAIL_DOMAIN = parseaddr(COMMENTS_EMAIL_ADDRESS)[1].rpartition("@")[2]
 
 # --- Static files -----------------------------------------------------------------
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -310,3 +310,17 @@ def test_missing_cache_table_defers_the_message_never_failed(settings):
     assert retry.returncode == 0, retry.stderr.decode()
     row = InboundEmail.objects.get(subject="no cache table")
     assert row.outcome == "queued"
+
+
+def test_unusable_database_url_stops_the_checked_commands_with_one_error():
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "foo://user:secret@bar/x"},
+        capture_output=True,
+    )
+
+    assert completed.returncode != 0
+    out = completed.stderr.decode()
+    assert "sourcehat.E001" in out and "DATABASE_URL can't be used" in out
+    assert "secret" not in out and "Traceback" not in out

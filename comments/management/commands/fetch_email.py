@@ -9,7 +9,8 @@ Without --watch: one batch, one line ("fetched 12: queued 9, ignored 2,
 rejected 1"), exit 0 (1 on an error, which is also recorded for the admin).
 With --watch: keep going, waiting with IMAP IDLE when the server has it (else
 every --interval seconds), one line per non-empty batch, reconnecting with
-backoff after errors; SIGTERM stops it cleanly between messages. Only one
+backoff after errors; SIGTERM stops it within a second or two, a message being
+read left stored and unacknowledged for the next run. Only one
 poller reads a mailbox at a time; a second one says so (and, with --watch,
 waits its turn).
 """

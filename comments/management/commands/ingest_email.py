@@ -44,6 +44,12 @@ class Command(DocumentedCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: object, **options: object) -> None:
+        if settings.DATABASE_URL_ERROR:  # config/settings.py: defer, never bounce
+            self.stderr.write(
+                "4.3.0 configuration error, the mail server will retry "
+                f"(DATABASE_URL: {settings.DATABASE_URL_ERROR})"
+            )
+            raise SystemExit(EX_TEMPFAIL)
         try:
             raw = read_capped(sys.stdin.buffer, settings.MAX_EMAIL_BYTES)
             # self.stdout was bound to the real stdout when the command was made.
