@@ -110,7 +110,7 @@ def _entry(elem: Element, threads: dict[str, Thread]) -> Entry:
         return entry
     where = f"post {origin} (thread {thread.title or thread.link or thread_id!r})"
     entry.date = iso_date(created, where)
-    entry.content, entry.line_breaks = message, False  # HTML: made text later
+    entry.content, entry.markup = message, r.HTML  # made text later
     if not message.strip():
         entry.skip = r.EMPTY
         return entry

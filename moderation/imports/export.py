@@ -19,6 +19,7 @@ from django.utils import timezone
 from blog.models import Article
 from comments.models import Comment, CommentStatus
 from moderation.imports.text import WP_DATE
+from moderation.imports.xmlstream import OWN_NS
 
 WP_NS = "http://wordpress.org/export/1.2/"
 # comment_approved as WordPress writes it; it has no "rejected": trash is closest.
@@ -39,6 +40,7 @@ HEADER = f"""<?xml version="1.0" encoding="UTF-8" ?>
 \txmlns:wfw="http://wellformedweb.org/CommentAPI/"
 \txmlns:dc="http://purl.org/dc/elements/1.1/"
 \txmlns:wp="{WP_NS}"
+\txmlns:sourcehat="{OWN_NS}"
 >
 <channel>
 """
@@ -83,6 +85,9 @@ def _channel() -> str:
         "\t<wp:wxr_version>1.2</wp:wxr_version>\n"
         f"\t<wp:base_site_url>{_text(_site())}</wp:base_site_url>\n"
         f"\t<wp:base_blog_url>{_text(_site())}</wp:base_blog_url>\n"
+        # comment_content is what the reader wrote, escaped so that importers
+        # that read it as HTML show it as written; ours reads it back exactly.
+        "\t<sourcehat:comment_content>text</sourcehat:comment_content>\n"
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from comments.mail.html import html_to_text
 from comments.validation import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalize_text
+from moderation.imports import records as r
 from moderation.imports.records import ImportFileError
 
 _MARKUP = re.compile(r"[<&]")
@@ -38,16 +39,20 @@ def paragraphs(content: str) -> str:
     return "<p>" + "".join(parts) + "</p>"
 
 
-def body_text(content: str, *, line_breaks: bool) -> str:
+def body_text(content: str, *, markup: str) -> str:
     """An exported comment body -> our plain text (links kept as URLs).
 
-    line_breaks: the body's newlines are paragraphs and line breaks (WordPress);
-    else it is plain HTML (Disqus). A body without any markup is already text.
+    markup says what the body is (records.MARKUPS): our own export's TEXT is the
+    reader's text, kept character for character under the rule the form applies
+    (normalize_text); HTML and WORDPRESS bodies are HTML made text. A body
+    without any markup is already text.
     """
+    if markup == r.TEXT:
+        return normalize_text(content, keep_indent=True)
     content = content.replace("\r\n", "\n").replace("\r", "\n")
     if not _MARKUP.search(content):
         return normalize_text(_plain(content))
-    if line_breaks:
+    if markup == r.WORDPRESS:
         content = paragraphs(content)
     return normalize_text(html_to_text(content))
 

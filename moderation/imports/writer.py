@@ -34,11 +34,10 @@ ARTICLE_BATCH = 500
 Batch = list[tuple[Entry, int]]
 
 
-def prepare(bodies: list[tuple[str, bool, bool]]) -> list[tuple[str, str, str]]:
-    """(exported body, line breaks are paragraphs, published) -> (our text, its
-    HTML for published ones, its content_hash). Pure: runs in a worker process
-    as well."""
-    texts = [body_text(content, line_breaks=lb) for content, lb, _ in bodies]
+def prepare(bodies: list[tuple[str, str, bool]]) -> list[tuple[str, str, str]]:
+    """(exported body, its markup, published) -> (our text, its HTML for
+    published ones, its content_hash). Pure: runs in a worker process as well."""
+    texts = [body_text(content, markup=markup) for content, markup, _ in bodies]
     shown = [
         text for text, (_, _, published) in zip(texts, bodies, strict=True) if published
     ]
@@ -92,8 +91,7 @@ class Writer:
         if not batch:
             return
         bodies = [
-            (e.content, e.line_breaks, e.status == CommentStatus.PUBLISHED)
-            for e, _ in batch
+            (e.content, e.markup, e.status == CommentStatus.PUBLISHED) for e, _ in batch
         ]
         busy = len(self._pending) >= IN_FLIGHT and not self._pending[0][1].ready()
         if self.pool is None or busy:

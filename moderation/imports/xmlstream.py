@@ -18,6 +18,10 @@ from moderation.imports.records import ImportFileError
 Progress = Callable[[int], None]
 WXR, DISQUS = "wxr", "disqus"
 DISQUS_NS = "http://disqus.com"
+# Our own export's namespace (an identifier, not a page: .invalid never resolves).
+# Its channel's <sourcehat:comment_content>text</...> says that every
+# wp:comment_content holds the reader's text, HTML-escaped, not HTML to render.
+OWN_NS = "http://sourcehat.invalid/export/1.0/"
 # Any version of WordPress's export namespace: 1.0 to 1.2, http or https.
 WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+(\.\d+)*/?$")
 

@@ -3,9 +3,14 @@
 from xml.etree import ElementTree
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from blog.models import Article
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentSource, CommentStatus
+from comments.validation import clean_body
 from moderation.models import Decision
 from tests.factories import make_article, make_comment
 from tests.moderation.imports import ISSO_WP, run_export, run_import
@@ -131,3 +136,68 @@ def test_export_then_import_into_an_empty_database_gives_the_same_comments(
     assert published_snapshot() == before
     assert Comment.objects.exclude(in_reply_to=None).count() == 3
     assert Article.objects.get(slug="open-weights").published_comment_count == 2
+
+
+CODE = (
+    "Try this:\n\n```python\ndef f(x):\n    if x:\n        return  x  *  2\n```\n\n"
+    "Two  spaces  here,\ttabs\tthere,\n    an indented line, and <b>tags</b> &amp;."
+)
+
+
+def round_trip(texts: list[str], tmp_path) -> list[str]:
+    """Publish each text as a form comment, export, import the file back into the
+    same site, and return the imported comments' texts in order."""
+    article = make_article(slug="round-trip")
+    for text in texts:
+        make_comment(article=article, status=CommentStatus.PUBLISHED, body=text)
+    path = tmp_path / "out.xml"
+    run_export(path)
+    run_import(path)
+    imported = Comment.objects.filter(source=CommentSource.IMPORT).order_by("pk")
+    return [c.body for c in imported]
+
+
+@pytest.mark.django_db
+def test_export_then_import_keeps_code_and_spacing_character_for_character(tmp_path):
+    texts = [
+        CODE,
+        "    indented first line\n\n\n\nthree blank lines above",
+        "Ünïcödé: 日本語, emoji 👩‍💻, Persian می‌خواهم, a b c　d",
+        "a < b && c > d; <script>alert(1)</script> ]]> &lt; &#39;",
+    ]
+
+    assert round_trip(texts, tmp_path) == texts
+
+
+# What a reader can type: any character but controls, with every whitespace shape.
+_WHITESPACE = " \t\n\r\u00a0\u1680\u2000\u2003\u200a\u2028\u2029\u202f\u205f\u3000"
+_TYPED = st.lists(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc"))
+        | st.sampled_from(_WHITESPACE),
+        max_size=40,
+    )
+    | st.sampled_from(["```\n", "\n    ", "\n\t\t", "<b>", "&amp;", "]]>", "\r\n"]),
+    max_size=10,
+).map("".join)
+
+
+def _as_the_form_stores(text: str) -> str:
+    try:
+        return clean_body(text)
+    except ValidationError:
+        assume(False)
+        raise
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(texts=st.lists(_TYPED.map(_as_the_form_stores), min_size=1, max_size=4))
+def test_export_then_import_keeps_any_typed_text(texts, tmp_path):
+    with transaction.atomic():
+        assert round_trip(texts, tmp_path) == texts
+        transaction.set_rollback(True)
