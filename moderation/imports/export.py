@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment, CommentStatus
-from moderation.imports.text import WP_DATE
+from moderation.imports.text import wordpress_format
 from moderation.imports.xmlstream import OWN_NS
 
 WP_NS = "http://wordpress.org/export/1.2/"
@@ -66,8 +66,8 @@ def _text(value: str) -> str:
 def _dates(tag: str, when: datetime | None) -> str:
     local = gmt = NO_DATE
     if when is not None:
-        local = timezone.localtime(when).strftime(WP_DATE)
-        gmt = when.astimezone(dt_timezone.utc).strftime(WP_DATE)
+        local = wordpress_format(timezone.localtime(when))
+        gmt = wordpress_format(when.astimezone(dt_timezone.utc))
     return f"<{tag}>{local}</{tag}><{tag}_gmt>{gmt}</{tag}_gmt>"
 
 

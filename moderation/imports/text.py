@@ -96,8 +96,10 @@ def wordpress_date(
                 f"{where}: bad date {value!r} (expected YYYY-MM-DD HH:MM:SS); "
                 "nothing was imported"
             ) from exc
-        return (
-            when.replace(tzinfo=dt_timezone.utc) if utc else timezone.make_aware(when)
+        return _shown(
+            when.replace(tzinfo=dt_timezone.utc) if utc else _local(when, value, where),
+            value,
+            where,
         )
     if not required:
         return None
@@ -116,4 +118,40 @@ def iso_date(value: str, where: str) -> datetime:
             f"{where}: bad date {value!r} (expected ISO 8601, e.g. "
             "2013-10-10T19:20:29Z); nothing was imported"
         )
-    return when if timezone.is_aware(when) else when.replace(tzinfo=dt_timezone.utc)
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=dt_timezone.utc)
+    return _shown(when, value, where)
+
+
+def _local(when: datetime, value: str, where: str) -> datetime:
+    try:
+        return timezone.make_aware(when)
+    except OverflowError as exc:
+        raise _out_of_range(value, where) from exc
+
+
+def _shown(when: datetime, value: str, where: str) -> datetime:
+    """The date, if it can be stored and shown: in UTC (how both databases keep
+    it) and in our time zone (how pages show it) it stays within years 1 to
+    9999, all Python's datetime holds (0001-01-01T00:00:00+14:00 is a day
+    before year 1 in UTC: PostgreSQL would store it and then fail every page
+    that reads it back)."""
+    try:
+        when.astimezone(dt_timezone.utc)
+        timezone.localtime(when)
+    except OverflowError as exc:
+        raise _out_of_range(value, where) from exc
+    return when
+
+
+def _out_of_range(value: str, where: str) -> ImportFileError:
+    return ImportFileError(
+        f"{where}: date {value!r} is out of range (with its time zone, before "
+        "year 1 or after 9999); nothing was imported"
+    )
+
+
+def wordpress_format(when: datetime) -> str:
+    """A date as WordPress writes it (WP_DATE), four-digit year included:
+    strftime writes year 1 as "1", which no importer reads back."""
+    return when.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")

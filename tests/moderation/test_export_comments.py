@@ -13,7 +13,14 @@ from comments.models import Comment, CommentSource, CommentStatus
 from comments.validation import clean_body
 from moderation.models import Decision
 from tests.factories import make_article, make_comment
-from tests.moderation.imports import ISSO_WP, run_export, run_import
+from tests.moderation.imports import (
+    ISSO_WP,
+    run_export,
+    run_import,
+    wxr,
+    wxr_comment,
+    wxr_item,
+)
 
 WP = "{http://wordpress.org/export/1.2/}"
 
@@ -201,3 +208,47 @@ def test_export_then_import_keeps_any_typed_text(texts, tmp_path):
     with transaction.atomic():
         assert round_trip(texts, tmp_path) == texts
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_dates_at_either_end_of_the_calendar_show_and_travel_back(
+    tmp_path, editor_client
+):
+    article = make_article(slug="ends")
+    path = tmp_path / "ends.xml"
+    path.write_text(
+        wxr(
+            wxr_item(
+                "ends",
+                wxr_comment(1, content="The first day.", date="0001-01-01 00:00:00"),
+                wxr_comment(2, content="The last second.", date="9999-12-31 23:59:59"),
+            )
+        )
+    )
+    run_import(path)
+
+    for url in (
+        article.get_absolute_url(),
+        f"/articles/{article.slug}/comments/feed/",
+        "/admin/comments/comment/",
+        "/admin/comments/comment/?status__exact=published",
+    ):
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+    page = editor_client.get(article.get_absolute_url()).content.decode()
+    assert "The first day." in page and "The last second." in page
+
+    out = tmp_path / "out.xml"
+    run_export(out)
+    assert {r["comment_date_gmt"] for r in exported(out)} == {
+        "0001-01-01 00:00:00",
+        "9999-12-31 23:59:59",
+    }
+    Decision.objects.all().delete()
+    Comment.objects.all().delete()
+
+    run_import(out)
+
+    assert sorted(
+        (c.published_at.year, c.body) for c in Comment.objects.published()
+    ) == [(1, "The first day."), (9999, "The last second.")]

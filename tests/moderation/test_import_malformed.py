@@ -86,6 +86,42 @@ def test_disqus_bad_date_names_the_post(tmp_path):
     assert "bad date 'yesterday'" in str(error.value)
 
 
+def disqus_post(created_at: str) -> str:
+    return (
+        '<?xml version="1.0"?><disqus xmlns="http://disqus.com" '
+        'xmlns:dsq="http://disqus.com/disqus-internals">'
+        '<thread dsq:id="1"><link>https://old.example.org/test/</link></thread>'
+        f'<post dsq:id="77"><message>Hi</message><createdAt>{created_at}</createdAt>'
+        '<thread dsq:id="1"/></post></disqus>'
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "created_at",
+    [
+        "0001-01-01T00:00:00+14:00",  # the day before year 1, in UTC
+        "9999-12-31T23:59:59-12:00",  # year 10000, in UTC
+        "0001-01-01T00:00:00+00:01",
+    ],
+)
+def test_disqus_date_beyond_the_calendar_is_refused_by_place(tmp_path, created_at):
+    make_article(slug="test")
+    path = tmp_path / "disqus.xml"
+    path.write_text(disqus_post(created_at))
+
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+
+    message = str(error.value)
+    assert "\n" not in message
+    assert f"post 77 (thread 'https://old.example.org/test/'): date {created_at!r}" in (
+        message
+    )
+    assert "out of range" in message
+    assert nothing_stored(articles=1)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("content", "expected"),
