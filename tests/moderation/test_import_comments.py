@@ -11,7 +11,15 @@ from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation.models import Action, Decision
 from tests.factories import make_article
-from tests.moderation.imports import ISSO_DISQUS, ISSO_WP, THEME, run_import
+from tests.moderation.imports import (
+    ISSO_DISQUS,
+    ISSO_WP,
+    THEME,
+    run_import,
+    wxr,
+    wxr_comment,
+    wxr_item,
+)
 
 UTC = timezone.utc
 
@@ -295,3 +303,22 @@ def test_isso_disqus_with_create_articles_makes_one_per_thread_with_comments():
     hello = Article.objects.get(slug="hello-world")
     assert "Comments moved from http://example.org/." in hello.body
     assert hello.published_at == datetime(2012, 12, 12, 12, 12, 12, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["Shift_JIS", "EUC-JP", "GB18030", "cp1252"])
+def test_export_in_a_legacy_encoding_is_read_as_declared(tmp_path, encoding):
+    make_article(slug="test")
+    name, text = (
+        ("Café", "Déjà vu") if encoding == "cp1252" else ("山田", "日本語のコメント")
+    )
+    path = tmp_path / "legacy.xml"
+    xml = wxr(wxr_item("test", wxr_comment(1, author=name, content=text)))
+    path.write_bytes(
+        xml.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding)
+    )
+
+    run_import(path)
+
+    comment = Comment.objects.get()
+    assert (comment.author_name, comment.body) == (name, text)

@@ -150,6 +150,32 @@ def test_unknown_format_is_refused_by_name(tmp_path, content, expected):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("declared", "body", "expected"),
+    [
+        ("x-no-such-encoding", b"", "unknown encoding 'x-no-such-encoding' in the XML"),
+        ("base64", b"", "unknown encoding 'base64' in the XML declaration"),
+        ("Shift_JIS", b"\x82", "broken Shift_JIS at byte"),  # half a character
+    ],
+)
+def test_unreadable_encoding_is_refused_in_one_line(tmp_path, declared, body, expected):
+    make_article(slug="test")
+    path = tmp_path / "export.xml"
+    rest = wxr(wxr_item("test", wxr_comment(1))).encode().split(b"\n", 1)[1]
+    path.write_bytes(
+        f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
+        + rest.replace(b"A comment.", b"A comment " + body + b"<")
+    )
+
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+
+    assert expected in str(error.value)
+    assert "\n" not in str(error.value)
+    assert nothing_stored(articles=1)
+
+
+@pytest.mark.django_db
 def test_entity_declarations_are_refused_not_expanded(tmp_path):
     bomb = tmp_path / "bomb.xml"
     bomb.write_text(
