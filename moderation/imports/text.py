@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from comments.mail.html import html_to_text
-from comments.validation import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalize_text
+from comments.validation import (
+    EMAIL_MAX_LENGTH,
+    clean_name,
+    normalize_text,
+    strip_control_characters,
+)
 from moderation.imports import records as r
 from moderation.imports.records import ImportFileError
 
@@ -58,14 +63,29 @@ def body_text(content: str, *, markup: str) -> str:
 
 
 def author_name(name: str, *, entities: bool) -> str:
-    """One line, at most NAME_MAX_LENGTH; empty -> Anonymous.
+    """The web form's name rule (clean_name), as lenient as an export needs: one
+    line, controls dropped, cut to the length it allows; empty -> Anonymous.
 
     entities: WordPress stores names HTML-escaped (&amp;, &#039;).
     """
     if entities:
         name = html.unescape(name)
-    name = " ".join(normalize_text(name).split())[:NAME_MAX_LENGTH].strip()
-    return name or "Anonymous"
+    name = " ".join(strip_control_characters(name).split())
+    try:
+        return clean_name(name)
+    except ValidationError:  # too long: the form asks for less; keep the start
+        pass
+    # The longest start that the rule takes (what it drops, such as invisible
+    # characters, doesn't count towards the length).
+    fits, too_long = 0, len(name)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        try:
+            clean_name(name[:middle])
+            fits = middle
+        except ValidationError:
+            too_long = middle
+    return clean_name(name[:fits])
 
 
 def email(address: str) -> str:

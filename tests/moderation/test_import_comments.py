@@ -322,3 +322,26 @@ def test_export_in_a_legacy_encoding_is_read_as_declared(tmp_path, encoding):
 
     comment = Comment.objects.get()
     assert (comment.author_name, comment.body) == (name, text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("exported", "shown"),
+    [
+        ("\u200bAnn\u200e \u2060Lee\ufeff", "Ann Lee"),  # as the form keeps it
+        ("\u200b\u200c\u200d", "Anonymous"),  # nothing visible
+        (
+            "Ann\nLee\x7f\u009b",
+            "Ann Lee",
+        ),  # the form refuses these; an import mends them
+        ("\u200b" * 50 + "A" * 150, "A" * 100),
+    ],
+)
+def test_imported_names_are_cleaned_as_the_form_cleans_them(tmp_path, exported, shown):
+    make_article(slug="test")
+    path = tmp_path / "names.xml"
+    path.write_text(wxr(wxr_item("test", wxr_comment(1, author=exported))))
+
+    run_import(path)
+
+    assert Comment.objects.get().author_name == shown
