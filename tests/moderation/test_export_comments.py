@@ -13,7 +13,7 @@ from comments.models import Comment, CommentSource, CommentStatus
 from comments.validation import clean_body
 from moderation.models import Decision
 from tests.factories import make_article, make_comment
-from tests.moderation.imports import (
+from tests.moderation.transfer import (
     ISSO_WP,
     run_export,
     run_import,

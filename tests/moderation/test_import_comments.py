@@ -11,7 +11,7 @@ from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation.models import Action, Decision
 from tests.factories import make_article
-from tests.moderation.imports import (
+from tests.moderation.transfer import (
     ISSO_DISQUS,
     ISSO_WP,
     THEME,
@@ -273,7 +273,7 @@ def test_a_reply_to_an_unpublished_comment_says_nothing_of_it(client):
 def test_big_file_prepared_by_worker_processes_imports_the_same(monkeypatch):
     # Big files have their bodies prepared by a pool of processes; make this
     # one count as big.
-    from moderation.imports import parallel
+    from moderation.transfer import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
 

@@ -7,10 +7,10 @@ from django.core.management import CommandError, execute_from_command_line
 
 from blog.models import Article
 from comments.models import Comment
-from moderation.imports import writer
 from moderation.models import Decision
+from moderation.transfer import writer
 from tests.factories import make_article
-from tests.moderation.imports import (
+from tests.moderation.transfer import (
     ISSO_WP,
     THEME,
     run_import,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from moderation.imports.export import export_wxr
+from moderation.transfer.export import export_wxr
 
 
 class Command(BaseCommand):

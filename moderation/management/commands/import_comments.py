@@ -17,8 +17,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from moderation.imports.records import ImportFileError
-from moderation.imports.workflow import import_file, passes
+from moderation.transfer.records import ImportFileError
+from moderation.transfer.workflow import import_file, passes
 
 
 class Command(BaseCommand):

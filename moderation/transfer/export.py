@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment, CommentStatus
-from moderation.imports.text import wordpress_format
-from moderation.imports.xmlstream import OWN_NS
+from moderation.transfer.text import wordpress_format
+from moderation.transfer.xmlstream import OWN_NS
 
 WP_NS = "http://wordpress.org/export/1.2/"
 # comment_approved as WordPress writes it; it has no "rejected": trash is closest.

@@ -10,15 +10,15 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from comments.mail.html import html_to_text
+from comments.htmltext import html_to_text
 from comments.validation import (
     EMAIL_MAX_LENGTH,
     clean_name,
     normalize_text,
     strip_control_characters,
 )
-from moderation.imports import records as r
-from moderation.imports.records import ImportFileError
+from moderation.transfer import records as r
+from moderation.transfer.records import ImportFileError
 
 _MARKUP = re.compile(r"[<&]")
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.IGNORECASE | re.DOTALL)

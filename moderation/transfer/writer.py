@@ -21,9 +21,9 @@ from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus
 from comments.rendering import render_comments
 from comments.screening import content_hash
-from moderation.imports.records import Entry
-from moderation.imports.text import body_text
 from moderation.models import Action, Decision
+from moderation.transfer.records import Entry
+from moderation.transfer.text import body_text
 
 BATCH_SIZE = 1000
 RENDER_CHUNK = 100

@@ -14,10 +14,10 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from comments.models import CommentStatus
-from moderation.imports import records as r
-from moderation.imports.records import Entry, Post, Thread
-from moderation.imports.text import author_name, email, wordpress_date
-from moderation.imports.xmlstream import (
+from moderation.transfer import records as r
+from moderation.transfer.records import Entry, Post, Thread
+from moderation.transfer.text import author_name, email, wordpress_date
+from moderation.transfer.xmlstream import (
     OWN_NS,
     WP_NS,
     Progress,

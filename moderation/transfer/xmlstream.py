@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
-from moderation.imports.records import ImportFileError
+from moderation.transfer.records import ImportFileError
 
 Progress = Callable[[int], None]
 WXR, DISQUS = "wxr", "disqus"
