@@ -286,3 +286,35 @@ def test_unreadable_file_is_named(tmp_path):
         CommandError, match=r"can't read it \((Permission denied|Is a directory)\)"
     ):
         run_import(path)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("workers", [False, True])
+def test_comment_repeated_across_batches_is_stored_once(tmp_path, monkeypatch, workers):
+    from moderation.transfer import parallel
+
+    # One comment a batch, so that with workers the repeat is in a batch still
+    # being prepared when the next is read.
+    monkeypatch.setattr(writer, "BATCH_SIZE", 1)
+    if workers:
+        monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    make_article(slug="post")
+    path = tmp_path / "repeats.xml"
+    path.write_text(
+        wxr(
+            wxr_item(
+                "post",
+                *(wxr_comment(n % 3, content=f"Comment {n % 3}.") for n in range(9)),
+            )
+        )
+    )
+
+    out = run_import(path)
+
+    assert sorted(Comment.objects.values_list("body", flat=True)) == [
+        "Comment 0.",
+        "Comment 1.",
+        "Comment 2.",
+    ]
+    assert Decision.objects.count() == 3
+    assert "6 duplicate of an earlier import" in out
