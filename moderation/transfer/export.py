@@ -15,6 +15,7 @@ from typing import TextIO
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from blog.models import Article
 from comments.models import Comment, CommentStatus
@@ -22,6 +23,14 @@ from moderation.transfer.text import wordpress_format
 from moderation.transfer.xmlstream import OWN_NS
 
 WP_NS = "http://wordpress.org/export/1.2/"
+NAMESPACES = {
+    "xmlns:excerpt": f"{WP_NS}excerpt/",
+    "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+    "xmlns:wfw": "http://wellformedweb.org/CommentAPI/",
+    "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+    "xmlns:wp": WP_NS,
+    "xmlns:sourcehat": OWN_NS,
+}
 # comment_approved as WordPress writes it; it has no "rejected": trash is closest.
 APPROVED = {
     CommentStatus.PUBLISHED: "1",
@@ -32,18 +41,6 @@ APPROVED = {
 NO_DATE = "0000-00-00 00:00:00"  # WordPress's own "no date"
 # XML 1.0 has no place for these (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-HEADER = f"""<?xml version="1.0" encoding="UTF-8" ?>
-<!-- generator="The Source Hat" export_comments -->
-<rss version="2.0"
-\txmlns:excerpt="{WP_NS}excerpt/"
-\txmlns:content="http://purl.org/rss/1.0/modules/content/"
-\txmlns:wfw="http://wellformedweb.org/CommentAPI/"
-\txmlns:dc="http://purl.org/dc/elements/1.1/"
-\txmlns:wp="{WP_NS}"
-\txmlns:sourcehat="{OWN_NS}"
->
-<channel>
-"""
 
 
 @dataclass
@@ -53,42 +50,47 @@ class ExportCounts:
     unrouted: int = 0  # waiting for an article: nowhere to put them in WXR
 
 
-def cdata(value: str) -> str:
-    """WordPress's wxr_cdata(): text as CDATA, "]]>" split across two sections."""
-    value = _NOT_XML.sub("", value)
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+class _WXR(SimplerXMLGenerator):
+    """Django's XML writer (its feeds' own), one element a line."""
 
+    def field(self, name: str, text: str = "", attrs: dict | None = None) -> None:
+        self.addQuickElement(name, _NOT_XML.sub("", text), attrs)
+        self.ignorableWhitespace("\n")
 
-def _text(value: str) -> str:
-    return html.escape(_NOT_XML.sub("", value), quote=False)
+    def open(self, name: str, attrs: dict | None = None) -> None:
+        self.startElement(name, attrs or {})
+        self.ignorableWhitespace("\n")
 
+    def close(self, name: str) -> None:
+        self.endElement(name)
+        self.ignorableWhitespace("\n")
 
-def _dates(tag: str, when: datetime | None) -> str:
-    local = gmt = NO_DATE
-    if when is not None:
-        local = wordpress_format(timezone.localtime(when))
-        gmt = wordpress_format(when.astimezone(dt_timezone.utc))
-    return f"<{tag}>{local}</{tag}><{tag}_gmt>{gmt}</{tag}_gmt>"
+    def dates(self, name: str, when: datetime | None) -> None:
+        local = gmt = NO_DATE
+        if when is not None:
+            local = wordpress_format(timezone.localtime(when))
+            gmt = wordpress_format(when.astimezone(dt_timezone.utc))
+        self.field(name, local)
+        self.field(f"{name}_gmt", gmt)
 
 
 def _site() -> str:
     return settings.SITE_URL.rstrip("/")
 
 
-def _channel() -> str:
-    return (
-        f"\t<title>{_text(settings.SITE_NAME)}</title>\n"
-        f"\t<link>{_text(_site())}</link>\n"
-        "\t<description></description>\n"
-        f"\t<pubDate>{format_datetime(timezone.now())}</pubDate>\n"
-        "\t<language>en</language>\n"
-        "\t<wp:wxr_version>1.2</wp:wxr_version>\n"
-        f"\t<wp:base_site_url>{_text(_site())}</wp:base_site_url>\n"
-        f"\t<wp:base_blog_url>{_text(_site())}</wp:base_blog_url>\n"
-        # comment_content is what the reader wrote, escaped so that importers
-        # that read it as HTML show it as written; ours reads it back exactly.
-        "\t<sourcehat:comment_content>text</sourcehat:comment_content>\n"
-    )
+def _channel(xml: _WXR) -> None:
+    xml.field("title", settings.SITE_NAME)
+    xml.field("link", _site())
+    xml.field("description")
+    xml.field("pubDate", format_datetime(timezone.now()))
+    xml.field("language", "en")
+    xml.field("generator", "The Source Hat export_comments")
+    xml.field("wp:wxr_version", "1.2")
+    xml.field("wp:base_site_url", _site())
+    xml.field("wp:base_blog_url", _site())
+    # comment_content is what the reader wrote, escaped so that importers that
+    # read it as HTML show it as written; ours reads it back exactly.
+    xml.field("sourcehat:comment_content", "text")
 
 
 def _post_status(article: Article) -> str:
@@ -97,36 +99,32 @@ def _post_status(article: Article) -> str:
     return "publish" if article.published_at <= timezone.now() else "future"
 
 
-def _item_head(article: Article) -> str:
+def _item_head(xml: _WXR, article: Article) -> None:
     when = article.published_at
-    return (
-        "\t<item>\n"
-        f"\t\t<title>{_text(article.title)}</title>\n"
-        f"\t\t<link>{_text(_site() + article.get_absolute_url())}</link>\n"
-        f"\t\t<pubDate>{format_datetime(when) if when else ''}</pubDate>\n"
-        "\t\t<dc:creator><![CDATA[]]></dc:creator>\n"
-        f'\t\t<guid isPermaLink="false">{_text(_site())}/?p={article.pk}</guid>\n'
-        "\t\t<description></description>\n"
-        f"\t\t<content:encoded>{cdata(article.body_html)}</content:encoded>\n"
-        f"\t\t<excerpt:encoded>{cdata(article.standfirst)}</excerpt:encoded>\n"
-        f"\t\t<wp:post_id>{article.pk}</wp:post_id>\n"
-        f"\t\t{_dates('wp:post_date', when)}\n"
-        "\t\t<wp:comment_status>"
-        f"{'open' if article.comments_open else 'closed'}</wp:comment_status>\n"
-        "\t\t<wp:ping_status>closed</wp:ping_status>\n"
-        f"\t\t<wp:post_name>{cdata(article.slug)}</wp:post_name>\n"
-        f"\t\t<wp:status>{_post_status(article)}</wp:status>\n"
-        "\t\t<wp:post_parent>0</wp:post_parent>\n"
-        "\t\t<wp:menu_order>0</wp:menu_order>\n"
-        "\t\t<wp:post_type>post</wp:post_type>\n"
-        "\t\t<wp:post_password></wp:post_password>\n"
-        "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
-    )
+    xml.field("title", article.title)
+    xml.field("link", _site() + article.get_absolute_url())
+    xml.field("pubDate", format_datetime(when) if when else "")
+    xml.field("dc:creator")
+    xml.field("guid", f"{_site()}/?p={article.pk}", {"isPermaLink": "false"})
+    xml.field("description")
+    xml.field("content:encoded", article.body_html)
+    xml.field("excerpt:encoded", article.standfirst)
+    xml.field("wp:post_id", str(article.pk))
+    xml.dates("wp:post_date", when)
+    xml.field("wp:comment_status", "open" if article.comments_open else "closed")
+    xml.field("wp:ping_status", "closed")
+    xml.field("wp:post_name", article.slug)
+    xml.field("wp:status", _post_status(article))
+    xml.field("wp:post_parent", "0")
+    xml.field("wp:menu_order", "0")
+    xml.field("wp:post_type", "post")
+    xml.field("wp:post_password")
+    xml.field("wp:is_sticky", "0")
 
 
 def _comment(
-    row: dict, *, article: Article, with_emails: bool, exported: set[str]
-) -> str:
+    xml: _WXR, row: dict, *, article: Article, with_emails: bool, exported: set[str]
+) -> None:
     published = row["status"] == CommentStatus.PUBLISHED
     # The date as shown: a published comment's publication date (an imported
     # one's is its original date), else when it was sent.
@@ -139,27 +137,20 @@ def _comment(
     ):
         parent = 0  # not in this file: WordPress's "no parent"
     text = row["edited_body"] or row["body"]
-    return (
-        "\t\t<wp:comment>\n"
-        f"\t\t\t<wp:comment_id>{row['pk']}</wp:comment_id>\n"
-        # WordPress keeps names HTML-escaped, and its comments as HTML.
-        f"\t\t\t<wp:comment_author>{cdata(html.escape(row['author_name']))}"
-        "</wp:comment_author>\n"
-        "\t\t\t<wp:comment_author_email>"
-        f"{cdata(row['author_email'] if with_emails else '')}"
-        "</wp:comment_author_email>\n"
-        "\t\t\t<wp:comment_author_url></wp:comment_author_url>\n"
-        "\t\t\t<wp:comment_author_IP></wp:comment_author_IP>\n"
-        f"\t\t\t{_dates('wp:comment_date', when)}\n"
-        f"\t\t\t<wp:comment_content>{cdata(html.escape(text, quote=False))}"
-        "</wp:comment_content>\n"
-        f"\t\t\t<wp:comment_approved>{APPROVED[row['status']]}"
-        "</wp:comment_approved>\n"
-        "\t\t\t<wp:comment_type>comment</wp:comment_type>\n"
-        f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
-        "\t\t\t<wp:comment_user_id>0</wp:comment_user_id>\n"
-        "\t\t</wp:comment>\n"
-    )
+    xml.open("wp:comment")
+    xml.field("wp:comment_id", str(row["pk"]))
+    # WordPress keeps names HTML-escaped, and its comments as HTML.
+    xml.field("wp:comment_author", html.escape(row["author_name"]))
+    xml.field("wp:comment_author_email", row["author_email"] if with_emails else "")
+    xml.field("wp:comment_author_url")
+    xml.field("wp:comment_author_IP")
+    xml.dates("wp:comment_date", when)
+    xml.field("wp:comment_content", html.escape(text, quote=False))
+    xml.field("wp:comment_approved", APPROVED[row["status"]])
+    xml.field("wp:comment_type", "comment")
+    xml.field("wp:comment_parent", str(parent))
+    xml.field("wp:comment_user_id", "0")
+    xml.close("wp:comment")
 
 
 COMMENT_FIELDS = (
@@ -195,19 +186,24 @@ def export_wxr(
     all_statuses, every comment routed to it); emails only with with_emails."""
     counts = ExportCounts()
     exported = set(APPROVED) if all_statuses else {CommentStatus.PUBLISHED}
-    out.write(HEADER + _channel())
+    xml = _WXR(out, "UTF-8")
+    xml.startDocument()
+    xml.open("rss", {"version": "2.0", **NAMESPACES})
+    xml.open("channel")
+    _channel(xml)
     for article in Article.objects.order_by("pk").iterator(chunk_size=200):
-        out.write(_item_head(article))
+        xml.open("item")
+        _item_head(xml, article)
         for row in _comments(article, all_statuses):
-            out.write(
-                _comment(
-                    row, article=article, with_emails=with_emails, exported=exported
-                )
+            _comment(
+                xml, row, article=article, with_emails=with_emails, exported=exported
             )
             counts.comments += 1
-        out.write("\t</item>\n")
+        xml.close("item")
         counts.articles += 1
-    out.write("</channel>\n</rss>\n")
+    xml.close("channel")
+    xml.close("rss")
+    xml.endDocument()
     if all_statuses:
         counts.unrouted = Comment.objects.unrouted().count()
     return counts
