@@ -3,6 +3,7 @@
 The expected counts were read off the files themselves: see each test's comment.
 """
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -345,3 +346,17 @@ def test_imported_names_are_cleaned_as_the_form_cleans_them(tmp_path, exported, 
     run_import(path)
 
     assert Comment.objects.get().author_name == shown
+
+
+@pytest.mark.parametrize("name", ["import_comments", "export_comments"])
+def test_help_is_one_line_and_no_option_is_split(name, monkeypatch):
+    from django.core.management import load_command_class
+
+    monkeypatch.setenv("COLUMNS", "80")
+    command = load_command_class("moderation", name)
+    text = command.create_parser("manage.py", name).format_help()
+
+    assert "\n" not in command.help
+    assert command.help in text
+    assert not re.search(r"--[a-z]+-\n", text)  # no option broken at its hyphen
+    assert max(len(line) for line in text.splitlines()) <= 80
