@@ -108,7 +108,7 @@ def _item_head(xml: _WXR, article: Article) -> None:
     xml.field("guid", f"{_site()}/?p={article.pk}", {"isPermaLink": "false"})
     xml.field("description")
     xml.field("content:encoded", article.body_html)
-    xml.field("excerpt:encoded", article.standfirst)
+    xml.field("excerpt:encoded", html.escape(article.standfirst, quote=False))
     xml.field("wp:post_id", str(article.pk))
     xml.dates("wp:post_date", when)
     xml.field("wp:comment_status", "open" if article.comments_open else "closed")

@@ -252,3 +252,17 @@ def test_dates_at_either_end_of_the_calendar_show_and_travel_back(
     assert sorted(
         (c.published_at.year, c.body) for c in Comment.objects.published()
     ) == [(1, "The first day."), (9999, "The last second.")]
+
+
+@pytest.mark.django_db
+def test_standfirst_with_angle_brackets_comes_back_as_written(tmp_path):
+    make_article(slug="stdio", standfirst="Why a<b and <stdio.h> & co matter")
+    path = tmp_path / "out.xml"
+    run_export(path)
+    Article.objects.all().delete()
+
+    run_import(path, "--create-articles")
+
+    assert Article.objects.get(slug="stdio").standfirst == (
+        "Why a<b and <stdio.h> & co matter"
+    )
