@@ -9,21 +9,32 @@ registered, the pipeline treats the message as it would without this module.
 
 Kinds:
 
-- ``NOTICE_ANSWER``: an answer to an editors' notice. The handler takes the
-  stored row and what the pipeline read, decides, and returns the outcome and
-  reason to store; such a message never becomes a comment.
+- ``NOTICE_ANSWER``: an answer to an editors' notice, recognised by its address
+  (``notice_answer_address``: ``<local>+n-<token>@<domain>``, the notice's
+  Reply-To) before routing. The handler is called inside the pipeline's
+  transaction as ``handler(row=, parsed=, reading=, token=)`` with the stored
+  row (locked), what the pipeline read and the token from the address; it
+  decides and returns ``(outcome, reason)`` to store. Such a message never
+  becomes a comment.
 - ``BOUNCE``: a delivery failure for an address we wrote to. The handler takes
   the failed address; the pipeline stores the bounce as it always has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.conf import settings
+
+from blog.models import Article
+from comments.mail.routing import plus_tag
 
 NOTICE_ANSWER = "notice_answer"
 BOUNCE = "bounce"
 KINDS = (NOTICE_ANSWER, BOUNCE)
+# The plus tag of a notice answer's address: "n-" and the token.
+NOTICE_TAG_PREFIX = "n-"
 
 _handlers: dict[str, Callable[..., Any]] = {}
 
@@ -38,3 +49,27 @@ def register(kind: str, handler: Callable[..., Any]) -> None:
 def handler_for(kind: str) -> Callable[..., Any] | None:
     """The handler registered for ``kind``, or None."""
     return _handlers.get(kind)
+
+
+# Building and reading the notice-answer address live here, in one pair, until
+# "our address" has one home in comments (issue 21); then they ask it.
+def notice_answer_address(token: str) -> str:
+    """The address an answer to a notice goes to: ``<local>+n-<token>@<domain>``
+    of COMMENTS_EMAIL_ADDRESS (the token lower-case: mail servers may fold case)."""
+    local, _, domain = settings.COMMENTS_EMAIL_ADDRESS.rpartition("@")
+    return f"{local}+{NOTICE_TAG_PREFIX}{token.lower()}@{domain}"
+
+
+def notice_answer_token(addresses: Iterable[str]) -> str:
+    """The token of the first of our addresses that is a notice answer's, or "".
+
+    An article whose slug starts with "n-" keeps its letters: such an address
+    routes to it as any plus address does.
+    """
+    for address in addresses:
+        tag = plus_tag(address) if address else ""
+        if tag.startswith(NOTICE_TAG_PREFIX) and not (
+            Article.objects.filter(slug__iexact=tag).exists()
+        ):
+            return tag.removeprefix(NOTICE_TAG_PREFIX)
+    return ""
