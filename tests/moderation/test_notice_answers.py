@@ -501,3 +501,93 @@ def test_letter_to_an_article_whose_slug_starts_like_a_notice_is_a_comment(
     )
 
     assert (result["outcome"], result["article"]) == ("queued", article.slug)
+
+
+def test_answer_through_the_mail_servers_pipe_in_a_fresh_process(
+    mailoutbox, alice, client
+):
+    from tests.comments.test_ingest_email import database_url, run_child
+
+    article = make_article()
+    (comment,) = waiting_comments(article, 1)
+    notice = notice_for(mailoutbox, alice)
+
+    child = run_child(
+        answer(notice, "1 pick Letter of the week"),
+        "--json",
+        url=database_url(),
+        AUTHSERV_ID=MX,
+    )
+
+    assert child.returncode == 0, child.stderr.decode()
+    comment.refresh_from_db()
+    assert (comment.status, comment.pick_label) == (S.PUBLISHED, "Letter of the week")
+    assert decisions_of(comment)[-1] == ("feature", "alice", "Letter of the week")
+    assert "Letter of the week" in client.get(article.get_absolute_url()).text
+
+
+def deliver_at_once(*raws: bytes) -> None:
+    """Each message through the pipeline in its own thread and connection, all
+    starting together (the pipe and the poller, or two editors, at once)."""
+    import threading
+
+    from django.db import connection
+
+    from comments.mail.pipeline import ingest_raw_email
+
+    start = threading.Barrier(len(raws))
+    errors = []
+
+    def deliver(raw: bytes) -> None:
+        try:
+            start.wait()
+            ingest_raw_email(raw)
+        except Exception as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(raw,)) for raw in raws]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+@pytest.mark.postgres
+def test_same_answer_delivered_by_pipe_and_poller_at_once_applies_once(
+    mailoutbox, alice
+):
+    first, second = waiting_comments(make_article(), 2)
+    notice = notice_for(mailoutbox, alice)
+    raw = answer(notice, "1 publish\n2 spam")
+
+    deliver_at_once(raw, raw)
+
+    assert decisions_of(first) == [("publish", "alice", "")]
+    assert decisions_of(second) == [("spam", "alice", "")]
+    assert InboundEmail.objects.get().seen_count == 2
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.postgres
+def test_two_editors_answering_at_once_decide_each_comment_once(mailoutbox, alice):
+    bob = make_editor(username="bob", email="bob@example.org")
+    (comment,) = waiting_comments(make_article(), 1)
+    mailoutbox.clear()
+    send_editor_notice()
+    notices = {m.to[0]: m for m in mailoutbox}
+    mailoutbox.clear()
+
+    deliver_at_once(
+        answer(notices[alice.email], "1 publish"),
+        answer(notices[bob.email], "1 reject", sender="Bob <bob@example.org>"),
+    )
+
+    comment.refresh_from_db()
+    (decision,) = Decision.objects.filter(comment=comment).exclude(editor=None)
+    assert comment.status == decision.to_status
+    loser = "bob" if decision.editor == alice else "alice"
+    (reply,) = [m for m in mailoutbox if m.to == [f"{loser}@example.org"]]
+    assert "decided since the notice" in reply.body
