@@ -41,11 +41,12 @@ from comments.mail.handoff import notice_answer_address
 from comments.mail.parsing import ParsedEmail
 from comments.mail.reading import Reading
 from comments.models import Comment, CommentStatus, InboundEmail, InboundOutcome
-from moderation import links
+from moderation import decisions
 from moderation import transitions as t
 from moderation.answer_lines import AnswerLine, answer_lines
-from moderation.models import Decision, EditorNotice
+from moderation.models import Channel, Decision, EditorNotice
 from moderation.notice_address import ANSWER_MAX_AGE, TokenRefused, read_token
+from moderation.permissions import is_editor
 from moderation.tasks import send_mail_task
 
 # The outcome reasons stored on the InboundEmail row.
@@ -96,7 +97,7 @@ def handle_notice_answer(
 def proven_editor(address: str) -> AbstractBaseUser | None:
     """The active editor whose account has this address (the first, if several)."""
     users = get_user_model().objects.filter(email__iexact=address, is_active=True)
-    return next((u for u in users.order_by("pk") if links.is_editor(u)), None)
+    return next((u for u in users.order_by("pk") if is_editor(u)), None)
 
 
 def apply_answer(
@@ -122,9 +123,10 @@ def apply_answer(
 
 
 def decision_key(word: str) -> str | None:
-    """The table's decision a word names (its key, or an alias), or None."""
+    """The table's decision a word names (its key, or an alias), or None: any
+    decision of the table that ``apply_decision`` can make."""
     key = ALIASES.get(word, word)
-    return key if key in t.DECISIONS else None
+    return key if key in decisions.MOVES else None
 
 
 def _apply_line(
@@ -142,8 +144,6 @@ def _apply_line(
     key = decision_key(line.word)
     if key is None:
         return refused(f"“{line.word}” is not a decision ({words_help()})")
-    if not editor.has_perm(links.EDIT_PERMISSION):
-        return refused(f"your account may not {key}")
     if line.every:
         numbers = list(range(1, len(ids) + 1))
     elif line.numbers:
@@ -181,10 +181,21 @@ def _decide(
     comment = Comment.objects.filter(pk=pk).first()
     if comment is None:
         return LineResult(line.text, False, f"{label}: no longer exists")
+    kind = decisions.kind(key)
+    if not kind.allows(comment):
+        return LineResult(line.text, False, f"{label}: {_not_allowed(kind, comment)}")
+    if line.rest and not decisions.MOVES[key][1]:
+        return LineResult(
+            line.text, False, f"{label}: “{line.word}” takes nothing after it"
+        )
     try:
         with transaction.atomic():
             done = t.apply_decision(
-                action=key, comment=comment, editor=editor, note=line.rest
+                action=key,
+                comment=comment,
+                editor=editor,
+                note=line.rest,
+                channel=Channel.EMAIL_REPLY,
             )
     except (t.InvalidTransition, ValidationError, DataError) as exc:
         return LineResult(line.text, False, f"{label}: not done ({_why(exc)})")
@@ -209,6 +220,18 @@ def _since(pk: int, notice: EditorNotice) -> str:
     return f"decided since the notice{who}; left as it is ({state_of(comment)})"
 
 
+def _not_allowed(kind: decisions.Kind, comment: Comment) -> str:
+    """Why the table doesn't allow ``kind`` for the comment as it is now."""
+    if kind.needs_article and comment.article_id is None:
+        return f"not done: {kind.label.lower()} needs an article (assign one first)"
+    if kind.featured is not None and comment.featured != kind.featured:
+        return f"not done: {kind.label.lower()} is not possible ({state_of(comment)})"
+    return (
+        f"not done: {kind.label.lower()} is not possible while "
+        f"{comment.get_status_display().lower()}"
+    )
+
+
 def _why(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
@@ -230,9 +253,8 @@ def state_of(comment: Comment) -> str:
 def words_help() -> str:
     """The words an answer may use, for the notice and the reply."""
     aliases = {key: word for word, key in ALIASES.items()}
-    return ", ".join(
-        f"{aliases[key]} ({key})" if key in aliases else key for key in t.DECISIONS
-    )
+    keys = [k.key for k in decisions.KINDS if k.key in decisions.MOVES]
+    return ", ".join(f"{aliases[k]} ({k})" if k in aliases else k for k in keys)
 
 
 def _reply(

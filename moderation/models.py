@@ -19,6 +19,7 @@ class Channel(models.TextChoices):
 
     SCREEN = "", "On an editor’s screen"
     EMAIL_LINK = "email-link", "A link in the notice email"
+    EMAIL_REPLY = "email-reply", "An email reply to the notice"
 
 
 class Decision(models.Model):

@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from comments.models import Comment, CommentStatus, InboundEmail
 from moderation import transitions as t
@@ -169,6 +170,12 @@ def test_proven_editor_publishes_picks_rejects_and_spams_in_one_answer(
     ]
     assert decisions_of(third) == [("reject", "alice", "off-topic")]
     assert decisions_of(fourth) == [("spam", "alice", "")]
+    by_alice = Decision.objects.filter(editor=alice)
+    assert set(by_alice.values_list("channel", flat=True)) == {"email-reply"}
+    client.force_login(alice)
+    log = client.get(reverse("admin:comments_comment_change", args=[third.pk])).text
+    assert "An email reply to the notice" in log and "off-topic" in log
+    client.logout()
     page = client.get(article.get_absolute_url()).content.decode()
     assert first.body in page and second.body in page
     assert "Best of the week" in page
