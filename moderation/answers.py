@@ -291,14 +291,8 @@ def _reply(
         f"{count} decision{'s' if count != 1 else ''} made"
     )
     headers = {"In-Reply-To": f"<{row.message_id}>"} if row.message_id else {}
-    reply_to = [notice_answer_address(token)] if token else []
+    if token:
+        headers["Reply-To"] = notice_answer_address(token)
     transaction.on_commit(
-        partial(
-            send_mail_task.enqueue,
-            subject,
-            body,
-            [editor.email],
-            reply_to=reply_to,
-            headers=headers,
-        )
+        partial(send_mail_task.enqueue, subject, body, [editor.email], headers=headers)
     )

@@ -137,7 +137,7 @@ def send_editor_notice() -> bool:
         }
         body = render_to_string("moderation/email/editor_notice.txt", context)
         send_mail_task.enqueue(
-            subject, body, [editor.email], reply_to=[reply_to_for(notice)]
+            subject, body, [editor.email], headers={"Reply-To": reply_to_for(notice)}
         )
     return True
 

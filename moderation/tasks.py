@@ -20,39 +20,25 @@ AUTOMATIC_HEADERS = {
 
 
 def build_message(
-    *,
-    subject: str,
-    body: str,
-    to: list[str],
-    reply_to: list[str] | None = None,
-    headers: dict[str, str] | None = None,
+    *, subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
 ) -> EmailMessage:
-    """An outgoing message with loop-guard headers and a Message-ID on our domain."""
+    """An outgoing message with loop-guard headers and a Message-ID on our domain;
+    ``headers`` adds to them (Reply-To, In-Reply-To)."""
     headers = {
-        **(headers or {}),
         **AUTOMATIC_HEADERS,
         "Message-ID": make_msgid(domain=settings.SITE_DOMAIN),
+        **(headers or {}),
     }
-    return EmailMessage(
-        subject=subject, body=body, to=to, reply_to=reply_to, headers=headers
-    )
+    return EmailMessage(subject=subject, body=body, to=to, headers=headers)
 
 
 @task()
 def send_mail_task(
-    subject: str,
-    body: str,
-    to: list[str],
-    reply_to: list[str] | None = None,
-    headers: dict[str, str] | None = None,
+    subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
 ) -> int:
-    """Send one plain-text message (retried by the worker when it raises);
-    ``reply_to`` and extra ``headers`` (In-Reply-To) as the message needs."""
+    """Send one plain-text message (retried by the worker when it raises)."""
     try:
-        message = build_message(
-            subject=subject, body=body, to=to, reply_to=reply_to, headers=headers
-        )
-        return message.send()
+        return build_message(subject=subject, body=body, to=to, headers=headers).send()
     except Exception as exc:
         # Only the error's type: SMTP errors quote the refused addresses, and logs
         # carry no readers' addresses (issue 5).
