@@ -51,15 +51,6 @@ def handler_for(kind: str) -> Callable[..., Any] | None:
     return _handlers.get(kind)
 
 
-# Building and reading the notice-answer address live here, in one pair, until
-# "our address" has one home in comments (issue 21); then they ask it.
-def notice_answer_address(token: str) -> str:
-    """The address an answer to a notice goes to: ``<local>+n-<token>@<domain>``
-    of COMMENTS_EMAIL_ADDRESS (the token lower-case: mail servers may fold case)."""
-    local, _, domain = settings.COMMENTS_EMAIL_ADDRESS.rpartition("@")
-    return f"{local}+{NOTICE_TAG_PREFIX}{token.lower()}@{domain}"
-
-
 def notice_answer_token(addresses: Iterable[str]) -> str:
     """The token of the first of our addresses that is a notice answer's, or "".
 
@@ -67,9 +58,29 @@ def notice_answer_token(addresses: Iterable[str]) -> str:
     routes to it as any plus address does.
     """
     for address in addresses:
-        tag = plus_tag(address) if address else ""
-        if tag.startswith(NOTICE_TAG_PREFIX) and not (
-            Article.objects.filter(slug__iexact=tag).exists()
+        token = notice_token(address) if address else ""
+        if (
+            token
+            and not Article.objects.filter(
+                slug__iexact=NOTICE_TAG_PREFIX + token
+            ).exists()
         ):
-            return tag.removeprefix(NOTICE_TAG_PREFIX)
+            return token
     return ""
+
+
+# Building and reading the address itself: the same pair as the mail branch's
+# comments/addressing.py (issue 21, "our address" in one home); at that merge
+# these two go and handoff imports them from there.
+def notice_answer_address(token: str) -> str:
+    """The address an editors' notice asks answers at: ``local+n-<token>@domain``."""
+    local, _, domain = settings.COMMENTS_EMAIL_ADDRESS.rpartition("@")
+    return f"{local}+{NOTICE_TAG_PREFIX}{token}@{domain}"
+
+
+def notice_token(address: str) -> str:
+    """The token of a notice answer's address; "" for any other address."""
+    tag = plus_tag(address)
+    return (
+        tag.removeprefix(NOTICE_TAG_PREFIX) if tag.startswith(NOTICE_TAG_PREFIX) else ""
+    )
