@@ -43,7 +43,7 @@ from comments.mail.reading import Reading
 from comments.models import Comment, CommentStatus, InboundEmail, InboundOutcome
 from moderation import decisions
 from moderation import transitions as t
-from moderation.answer_lines import AnswerLine, answer_lines
+from moderation.answer_lines import ANSWER_ABOVE, AnswerLine, answer_lines
 from moderation.models import Channel, Decision, EditorNotice
 from moderation.notice_address import ANSWER_MAX_AGE, TokenRefused, read_token
 from moderation.permissions import is_editor
@@ -275,6 +275,7 @@ def _reply(
         "notice": notice,
         "refused": refused,
         "expired": refused is not None and refused.reason.endswith("expired"),
+        "answer_above": ANSWER_ABOVE,
         "answer_days": ANSWER_MAX_AGE.days,
         "done": done,
         "not_done": [r for r in results if not r.done],

@@ -603,3 +603,19 @@ def test_two_editors_answering_at_once_decide_each_comment_once(mailoutbox, alic
     loser = "bob" if decision.editor == alice else "alice"
     (reply,) = [m for m in mailoutbox if m.to == [f"{loser}@example.org"]]
     assert "decided since the notice" in reply.body
+
+
+def test_answering_the_reply_again_reaches_the_same_notice(
+    mailoutbox, alice, monkeypatch
+):
+    first, second = waiting_comments(make_article(), 2)
+    notice = notice_for(mailoutbox, alice)
+    pipe_json(answer(notice, "1 publish"), monkeypatch)
+    (reply,) = mailoutbox
+    mailoutbox.clear()
+
+    pipe_json(answer(reply, f"2 reject off-topic\n\n{reply.body}"), monkeypatch)
+
+    assert decisions_of(first) == [("publish", "alice", "")]
+    assert decisions_of(second) == [("reject", "alice", "off-topic")]
+    assert "1 decision made" in mailoutbox[0].subject
