@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, CommentStatus, InboundEmail
+from moderation import decisions
 from moderation import transitions as t
 from moderation.models import Decision
 from moderation.notices import send_editor_notice
@@ -619,3 +620,23 @@ def test_answering_the_reply_again_reaches_the_same_notice(
     assert decisions_of(first) == [("publish", "alice", "")]
     assert decisions_of(second) == [("reject", "alice", "off-topic")]
     assert "1 decision made" in mailoutbox[0].subject
+
+
+@pytest.mark.skipif(
+    "rename" not in decisions.MOVES,
+    reason="the rename decision (issue 23, letters) is not in the table yet",
+)
+def test_name_line_renames_through_the_tables_rename_decision(
+    mailoutbox, alice, client, monkeypatch
+):
+    article = make_article()
+    (comment,) = waiting_comments(article, 1)
+    notice = notice_for(mailoutbox, alice)
+    assert "\n  2 name Sam Example" in notice.body
+
+    pipe_json(answer(notice, "1 name Sam Example\n1 publish"), monkeypatch)
+
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.status) == ("Sam Example", S.PUBLISHED)
+    assert [a for a, _, _ in decisions_of(comment)] == ["rename", "publish"]
+    assert "Sam Example" in client.get(article.get_absolute_url()).text
