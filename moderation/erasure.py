@@ -25,26 +25,46 @@ class ErasureReport:
     taken_down: int
     texts_kept: int
     emails: int
+    dry_run: bool = False
 
     def summary(self) -> str:
+        erased, took, kept = (
+            ("Would erase", "would take", "would keep")
+            if self.dry_run
+            else ("Erased", "took", "kept")
+        )
         return (
-            f"Erased the address and name from {self.comments} comment(s) and "
-            f"{self.emails} stored email(s); took down {self.taken_down} published "
-            f"comment(s); kept the published text of {self.texts_kept}."
+            f"{erased} the address and name from {self.comments} comment(s) and "
+            f"{self.emails} stored email(s); {took} down {self.taken_down} published "
+            f"comment(s); {kept} the published text of {self.texts_kept}."
         )
 
 
 @transaction.atomic
 def erase_commenter(
-    *, email: str, editor: t.Editor = None, keep_published_text: bool = False
+    *,
+    email: str,
+    editor: t.Editor = None,
+    keep_published_text: bool = False,
+    dry_run: bool = False,
 ) -> ErasureReport:
-    """Remove one commenter's address and name (and, unless kept, their text)."""
+    """Remove one commenter's address and name (and, unless kept, their text);
+    with dry_run, only count what would go."""
     email = email.strip()
     if not email:
         raise ValueError("an email address is needed")
     comments = list(Comment.objects.by_commenter(email=email).order_by("pk"))
     emails = InboundEmail.objects.from_sender(email).values_list("pk", flat=True)
     email_ids = set(emails) | {c.inbound_email_id for c in comments} - {None}
+    if dry_run:
+        published = sum(c.status == CommentStatus.PUBLISHED for c in comments)
+        return ErasureReport(
+            comments=len(comments),
+            taken_down=0 if keep_published_text else published,
+            texts_kept=published if keep_published_text else 0,
+            emails=len(email_ids),
+            dry_run=True,
+        )
     taken_down = kept = 0
     for comment in comments:
         keep = keep_published_text and comment.status == CommentStatus.PUBLISHED
