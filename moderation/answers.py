@@ -37,7 +37,7 @@ from django.db import DataError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from comments.mail.handoff import notice_answer_address
+from comments.addressing import notice_answer_address
 from comments.mail.parsing import ParsedEmail
 from comments.mail.reading import Reading
 from comments.models import Comment, CommentStatus, InboundEmail, InboundOutcome

@@ -1,7 +1,7 @@
 """The notice's Reply-To: a signed token naming one EditorNotice and its expiry.
 
 An editor answers a notice by replying to ``<local>+n-<token>@<domain>``
-(comments/mail/handoff.py builds and reads the address). The token is
+(comments/addressing.py builds and reads the address). The token is
 ``<notice id>-<expiry>-<mac>``: the id of the EditorNotice row (which lists the
 notice's comments, numbered), the time it expires (Unix seconds), both in
 base 36, and an HMAC of the two under SECRET_KEY with its own salt, cut to 100
@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
-from comments.mail.handoff import notice_answer_address
+from comments.addressing import notice_answer_address
 from moderation.models import EditorNotice
 
 SALT = "moderation.notice-answer.v1"

@@ -10,7 +10,7 @@ registered, the pipeline treats the message as it would without this module.
 Kinds:
 
 - ``NOTICE_ANSWER``: an answer to an editors' notice, recognised by its address
-  (``notice_answer_address``: ``<local>+n-<token>@<domain>``, the notice's
+  (comments/addressing.py: ``<local>+n-<token>@<domain>``, the notice's
   Reply-To) before routing. The handler is called inside the pipeline's
   transaction as ``handler(row=, parsed=, reading=, token=)`` with the stored
   row (locked), what the pipeline read and the token from the address; it
@@ -25,16 +25,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
-
 from blog.models import Article
-from comments.mail.routing import plus_tag
+from comments.addressing import NOTICE_TAG_PREFIX, notice_token
 
 NOTICE_ANSWER = "notice_answer"
 BOUNCE = "bounce"
 KINDS = (NOTICE_ANSWER, BOUNCE)
-# The plus tag of a notice answer's address: "n-" and the token.
-NOTICE_TAG_PREFIX = "n-"
 
 _handlers: dict[str, Callable[..., Any]] = {}
 
@@ -67,20 +63,3 @@ def notice_answer_token(addresses: Iterable[str]) -> str:
         ):
             return token
     return ""
-
-
-# Building and reading the address itself: the same pair as the mail branch's
-# comments/addressing.py (issue 21, "our address" in one home); at that merge
-# these two go and handoff imports them from there.
-def notice_answer_address(token: str) -> str:
-    """The address an editors' notice asks answers at: ``local+n-<token>@domain``."""
-    local, _, domain = settings.COMMENTS_EMAIL_ADDRESS.rpartition("@")
-    return f"{local}+{NOTICE_TAG_PREFIX}{token}@{domain}"
-
-
-def notice_token(address: str) -> str:
-    """The token of a notice answer's address; "" for any other address."""
-    tag = plus_tag(address)
-    return (
-        tag.removeprefix(NOTICE_TAG_PREFIX) if tag.startswith(NOTICE_TAG_PREFIX) else ""
-    )
