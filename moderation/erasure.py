@@ -66,13 +66,16 @@ def erase_commenter(
             dry_run=True,
         )
     taken_down = kept = 0
+    shown_on: set[int] = set()  # articles whose page shows a name that goes
     for comment in comments:
         keep = keep_published_text and comment.status == CommentStatus.PUBLISHED
         if comment.status == CommentStatus.PUBLISHED and not keep:
             t.reject_comment(comment=comment, editor=editor, reason="erasure")
             taken_down += 1
         kept += keep
-        _erase_one(comment, editor=editor, keep_text=keep)
+        if _erase_one(comment, editor=editor, keep_text=keep):
+            shown_on.add(comment.article_id)
+    t.touch_articles(list(shown_on))
     InboundEmail.objects.filter(pk__in=email_ids).update(
         sender="",
         sender_name="",
@@ -90,7 +93,8 @@ def erase_commenter(
     )
 
 
-def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> None:
+def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> bool:
+    """Erase one comment's writer (and text); True if it is on its article's page."""
     current = Comment.objects.select_for_update().get(pk=comment.pk)
     current.author_email, current.author_name = "", ANONYMOUS
     current.ip_address, current.user_agent, current.notify_on_publish = None, "", False
@@ -103,15 +107,12 @@ def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> None:
         # Earlier versions of the text live on in the edit decisions.
         Decision.objects.filter(comment=current).update(previous_text="")
     current.save(update_fields=fields)
-    Decision.objects.create(
-        comment=current,
+    t.record_decisions(
+        [current],
         editor=editor,
         action=Action.ERASE,
-        from_status=current.status,
-        to_status=current.status,
         note="commenter erased; published text kept"
         if keep_text
         else "commenter erased with their text",
     )
-    if current.status == CommentStatus.PUBLISHED:
-        t.touch_article(current.article_id)  # the name on the page changes
+    return current.status == CommentStatus.PUBLISHED  # the name on the page changes

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from email.message import Message
 
+from comments.htmltext import html_text
 from comments.mail.budget import Budget, OverBudget
 from comments.mail.charsets import decode_bytes
 from comments.mail.flowed import unflow
 from comments.mail.headers import raw_header_values
-from comments.mail.html import html_text
 from comments.mail.parsing import MAX_PARTS, ParsedEmail, content_type
 from comments.validation import normalize_text
 

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comments.mail.html import html_to_text
+from comments.htmltext import html_to_text
 from comments.mail.parsing import parse_email
 from comments.mail.pipeline import ingest_raw_email
 from comments.mail.trimming import trim_reply
