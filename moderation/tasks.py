@@ -19,20 +19,26 @@ AUTOMATIC_HEADERS = {
 }
 
 
-def build_message(*, subject: str, body: str, to: list[str]) -> EmailMessage:
-    """An outgoing message with loop-guard headers and a Message-ID on our domain."""
+def build_message(
+    *, subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
+) -> EmailMessage:
+    """An outgoing message with loop-guard headers and a Message-ID on our domain;
+    ``headers`` adds to them (Reply-To, In-Reply-To)."""
     headers = {
         **AUTOMATIC_HEADERS,
         "Message-ID": make_msgid(domain=settings.SITE_DOMAIN),
+        **(headers or {}),
     }
     return EmailMessage(subject=subject, body=body, to=to, headers=headers)
 
 
 @task()
-def send_mail_task(subject: str, body: str, to: list[str]) -> int:
+def send_mail_task(
+    subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
+) -> int:
     """Send one plain-text message (retried by the worker when it raises)."""
     try:
-        return build_message(subject=subject, body=body, to=to).send()
+        return build_message(subject=subject, body=body, to=to, headers=headers).send()
     except Exception as exc:
         # Only the error's type: SMTP errors quote the refused addresses, and logs
         # carry no readers' addresses (issue 5).

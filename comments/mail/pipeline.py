@@ -1,7 +1,9 @@
 """One email in, one stored outcome out: the core every entry point shares.
 
 DESIGN.md "Email in": raw bytes -> store InboundEmail (commit) -> parse -> skip?
--> route -> extract + trim -> intake (commit) -> acknowledge.
+-> route -> extract + trim -> intake (commit) -> acknowledge. An answer to an
+editors' notice is recognised by its address before routing and handed to
+moderation (handoff.py) instead.
 
 The raw row is committed on its own first, so nothing received is lost even
 when processing fails. The message is then read (filters, extraction, trimming:
@@ -38,6 +40,7 @@ from django.utils import timezone
 from blog.models import Article
 from comments.addressing import our_recipient
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
+from comments.mail import handoff
 from comments.mail.auth import authentication_verdict
 from comments.mail.budget import Budget, OverBudget, Stopped
 from comments.mail.parsing import ParsedEmail, header_block, parse_email
@@ -280,6 +283,8 @@ def _decide(
         # EMAIL-SPEC §6: a From without an address means no sender at all.
         outcome, reason = InboundOutcome.REJECTED, MALFORMED
         row.error = "no sender address"
+    elif answer := _notice_answer(row, parsed, reading):
+        outcome, reason = answer
     else:
         outcome, reason, article, comment = _submit(row, parsed, reading)
     row.outcome, row.reason = outcome, reason
@@ -297,6 +302,20 @@ def _decide(
         comment=comment.pk if comment is not None else None,
         inbound_email=row.pk,
     )
+
+
+def _notice_answer(
+    row: InboundEmail, parsed: ParsedEmail, reading: Reading
+) -> tuple[str, str] | None:
+    """An answer to an editors' notice, recognised by its address before routing,
+    goes to moderation's handler (handoff.py) and never becomes a comment."""
+    handler = handoff.handler_for(handoff.NOTICE_ANSWER)
+    if handler is None:
+        return None
+    token = handoff.notice_answer_token([row.recipient, *parsed.recipients])
+    if not token:
+        return None
+    return handler(row=row, parsed=parsed, reading=reading, token=token)
 
 
 def _submit(
