@@ -1,7 +1,7 @@
 """Posting a comment, the poster's receipt, a comment's permalink."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -30,8 +30,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "403_csrf.html", context, status=403)
     ip = client_ip(request)
     if over_limit("comment", ip or "unknown", settings.COMMENT_RATE_LIMIT):
-        form = CommentForm(request.POST)
-        context = {"form": form, "rate_limited": True}
+        article = Article.objects.published().filter(slug=slug).first()
+        context = {"form": CommentForm(request.POST), "rate_limited": True}
+        context["article"] = article  # named, and linked back to, on the refusal
         return render(request, FORM_PAGE, context, status=429)
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST)
@@ -66,9 +67,16 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @never_cache  # this reader's own page: no shared cache may keep it
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.select_related("article"), pk=comment_id_from(token)
+    comment = (
+        Comment.objects.select_related("article")
+        .filter(pk=comment_id_from(token))
+        .first()
     )
+    if comment is None:  # forged, mistyped or past its days: say which life it has
+        context = {"receipt_days": RECEIPT_DAYS}
+        response = render(request, "comments/receipt_gone.html", context, status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
     context = {
         "comment": comment,
         "article": comment.article,
@@ -83,11 +91,32 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.published().select_related("article"),
-        pk=pk,
-        article__in=Article.objects.published(),
+    comment = (
+        Comment.objects.published()
+        .select_related("article")
+        .filter(pk=pk, article__in=Article.objects.published())
+        .first()
     )
+    if comment is None:
+        return editors_preview(request, pk)
     page = page_of_comment(comment)
     suffix = f"?comments={page}" if page > 1 else ""
     return redirect(f"{comment.article.get_absolute_url()}{suffix}#{comment.anchor}")
+
+
+@never_cache  # an editor's view of an unpublished comment: no shared cache keeps it
+def editors_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment that is not (or not yet) on its article, as visitors would see
+    it: the admin's "View on site" for a waiting comment. Anyone else gets the
+    404 an unpublished comment has always had."""
+    if not request.user.has_perm("comments.view_comment"):
+        raise Http404("No published comment has this number.")
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "comment_html": render_comment(comment.public_text),
+    }
+    response = render(request, "comments/comment_preview.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -103,3 +103,38 @@
     update(false);
   });
 })();
+
+// --- Code blocks a keyboard can scroll -------------------------------------------
+// A code block is a tab stop only while its lines overflow it (then arrow keys
+// scroll it: WCAG 2.1.1); one that fits is skipped, so a page of comments with
+// code costs no extra Tabs. Without JavaScript, Chromium still lets a keyboard
+// into a scrolling box of its own accord.
+(function () {
+  "use strict";
+  var blocks = document.querySelectorAll(".comment-text pre, .article-body pre, .preview pre");
+
+  function mark() {
+    blocks.forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1) {
+        pre.tabIndex = 0;
+        pre.setAttribute("role", "region");
+        pre.setAttribute("aria-label", "Code, scrolls sideways");
+      } else {
+        pre.removeAttribute("tabindex");
+        pre.removeAttribute("role");
+        pre.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(mark, 150);
+  });
+  mark();
+  window.sourcehatMarkCode = function (root) {
+    blocks = document.querySelectorAll(".comment-text pre, .article-body pre, .preview pre");
+    mark();
+  };
+})();
