@@ -9,6 +9,11 @@ app_name = "comments"
 urlpatterns = [
     path("articles/<slug:slug>/comment/", views.post_comment, name="post"),
     path(
+        "articles/<slug:slug>/comment/preview/",
+        views.preview_comment,
+        name="preview",
+    ),
+    path(
         "articles/<slug:slug>/comments/feed/",
         public_page(ArticleCommentsFeed()),
         name="feed",

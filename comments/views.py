@@ -20,6 +20,7 @@ from comments.rendering import render_comment
 from comments.screening import Signals
 
 FORM_PAGE = "comments/comment_form.html"
+PREVIEW_FRAGMENT = "comments/includes/_comment_preview.html"
 
 
 @csrf_exempt  # no per-reader token on public pages: Fetch Metadata instead
@@ -62,6 +63,31 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             receipt_url(repeat.comment) + "?again=1", status=303
         )
     return HttpResponseRedirect(receipt_url(comment), status=303)
+
+
+@csrf_exempt  # refused cross-site by Fetch Metadata, like the form it previews
+@require_POST
+@never_cache
+def preview_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The comment as it will appear, through the same rendering the page uses;
+    stores nothing. For the form's Preview button (static/js/comment-tools.js)."""
+    if cross_origin_refusal(request):
+        return HttpResponse("Refused: sent from another site.", status=403)
+    ip = client_ip(request) or "unknown"
+    if over_limit("preview", ip, settings.COMMENT_PREVIEW_RATE_LIMIT):
+        context = {"refusal": "Too many previews at once: wait a minute."}
+        return render(request, PREVIEW_FRAGMENT, context, status=429)
+    get_object_or_404(Article.objects.published(), slug=slug)
+    form = CommentForm(request.POST)
+    form.is_valid()  # the email and the rest don't matter to how it looks
+    errors = [e for f in ("name", "body") for e in form.errors.get(f, [])]
+    if errors:
+        return render(request, PREVIEW_FRAGMENT, {"errors": errors}, status=400)
+    context = {
+        "author_name": form.cleaned_data["name"],  # "Anonymous" when empty
+        "comment_html": render_comment(form.cleaned_data["body"]),
+    }
+    return render(request, PREVIEW_FRAGMENT, context)
 
 
 @require_GET

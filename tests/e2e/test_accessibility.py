@@ -148,7 +148,8 @@ def test_comment_change_page_passes(sized_page, site):
 
 
 def test_picks_page_passes(sized_page, site):
-    sign_in(sized_page, site["base"], f"/admin/comments/comment/picks/{site['article'].pk}/")
+    picks = f"/admin/comments/comment/picks/{site['article'].pk}/"
+    sign_in(sized_page, site["base"], picks)
     assert sized_page.locator("#picks").count() == 1
     check(sized_page, "picks")
 
