@@ -4,12 +4,17 @@ Each transition runs in one transaction, locks the row, checks the current state
 writes a Decision, and moves the article's `comments_changed_at` (the cache key of
 its comments section) when visitors would see a difference. Illegal moves raise
 InvalidTransition and change nothing.
+
+Which statuses each decision is allowed from, and what it is called, is the table in
+moderation/decisions.py; each decision's transition is bound to its row here with
+`@decides`, and `apply_decision` applies any of them by key.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
-from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -18,16 +23,16 @@ from django.utils import timezone
 from blog.models import Article
 from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
+from moderation import decisions
+from moderation.decisions import decides
 from moderation.models import Action, Decision
 from moderation.publication_notice import enqueue_publication_notice
 
 S = CommentStatus
-PUBLISHABLE_FROM = (S.PENDING, S.REJECTED, S.SPAM)
-REJECTABLE_FROM = (S.PENDING, S.PUBLISHED, S.SPAM)
-SPAMMABLE_FROM = (S.PENDING, S.PUBLISHED, S.REJECTED)
-REOPENABLE_FROM = (S.PUBLISHED, S.REJECTED, S.SPAM)
 Editor = AbstractBaseUser | None
 logger = logging.getLogger("sourcehat.moderation")
+# How the decisions being written were made (Decision.channel); see `made_via`.
+_channel: ContextVar[str] = ContextVar("decision_channel", default="")
 
 
 class InvalidTransition(Exception):
@@ -41,11 +46,24 @@ def _lock(comment: Comment) -> Comment:
         raise InvalidTransition(f"comment {comment.pk} no longer exists") from exc
 
 
-def _check(current: Comment, allowed: Iterable[str], action: str) -> None:
-    if current.status not in allowed:
+def _check(current: Comment, key: str) -> None:
+    """Refuse unless the decision `key` is allowed from the comment's status."""
+    if current.status not in decisions.kind(key).allowed_from:
         raise InvalidTransition(
-            f"comment {current.pk} can't be {action} while {current.status}"
+            f"comment {current.pk} can't be {decisions.past_tense(key).lower()}"
+            f" while {current.status}"
         )
+
+
+@contextmanager
+def made_via(channel: str) -> Iterator[None]:
+    """Record the decisions written inside the block as made via `channel`
+    (a Decision.channel value, e.g. a notice-email link)."""
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
 
 
 def touch_article(article_id: int | None) -> None:
@@ -75,6 +93,7 @@ def _record(
         to_status=comment.status,
         note=note[:500],
         previous_text=previous_text,
+        channel=_channel.get(),
     )
 
 
@@ -115,11 +134,12 @@ def _finish(
     return current
 
 
+@decides("publish")
 @transaction.atomic
 def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """Put a comment on its article's page."""
     current = _lock(comment)
-    _check(current, PUBLISHABLE_FROM, "published")
+    _check(current, Action.PUBLISH)
     if current.article_id is None:
         raise InvalidTransition(f"comment {current.pk} has no article yet")
     was = current.status
@@ -143,17 +163,15 @@ def _move(
     comment: Comment,
     *,
     editor: Editor,
-    to: str,
-    allowed: Iterable[str],
     action: str,
-    verb: str,
     note: str,
 ) -> Comment:
     """A plain status change; from published it takes the comment off the page."""
     current = _lock(comment)
-    _check(current, allowed, verb)
+    _check(current, action)
     was = current.status
-    current.status, current.featured = to, False
+    current.status = decisions.kind(action).to_status
+    current.featured = False
     return _finish(
         current,
         editor=editor,
@@ -165,44 +183,38 @@ def _move(
     )
 
 
+@decides("reject", note="reason")
 @transaction.atomic
 def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Comment:
     """Turn a comment down (from published: take it off the page)."""
     return _move(
         comment,
         editor=editor,
-        to=S.REJECTED,
-        allowed=REJECTABLE_FROM,
         action=Action.REJECT,
-        verb="rejected",
         note=reason,
     )
 
 
+@decides("spam")
 @transaction.atomic
 def mark_spam(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """File a comment as spam (from published: take it off the page)."""
     return _move(
         comment,
         editor=editor,
-        to=S.SPAM,
-        allowed=SPAMMABLE_FROM,
         action=Action.SPAM,
-        verb="marked spam",
         note=note,
     )
 
 
+@decides("pending")
 @transaction.atomic
 def return_to_pending(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """Put a decided comment back in the queue."""
     return _move(
         comment,
         editor=editor,
-        to=S.PENDING,
-        allowed=REOPENABLE_FROM,
         action=Action.PENDING,
-        verb="returned to pending",
         note=note,
     )
 
@@ -213,7 +225,10 @@ def feature_comment(
 ) -> Comment:
     """Make a published comment an editor's pick (optionally labelled and placed)."""
     current = _lock(comment)
-    _check(current, (S.PUBLISHED,), "featured")
+    if current.status != S.PUBLISHED:
+        raise InvalidTransition(
+            f"comment {current.pk} can't be featured while {current.status}"
+        )
     if order is None:
         order = (
             current.feature_order
@@ -232,6 +247,7 @@ def feature_comment(
     )
 
 
+@decides("feature", note="label")
 @transaction.atomic
 def publish_and_feature(
     *, comment: Comment, editor: Editor, label: str = ""
@@ -253,11 +269,12 @@ def _next_feature_order(article_id: int | None) -> int:
     return 0 if last is None else last + 1
 
 
+@decides("unfeature", note=None)
 @transaction.atomic
 def unfeature_comment(*, comment: Comment, editor: Editor) -> Comment:
     """Take the pick mark off a published comment."""
     current = _lock(comment)
-    _check(current, (S.PUBLISHED,), "unfeatured")
+    _check(current, Action.UNFEATURE)
     if not current.featured:
         raise InvalidTransition(f"comment {current.pk} is not featured")
     current.featured, current.pick_label = False, ""
@@ -333,38 +350,18 @@ def reorder_features(
     touch_article(article.pk)
 
 
-class Move(NamedTuple):
-    move: Callable[..., Comment]
-    note: str  # the keyword that takes the decision's note: reason, label, note
-
-
-# The editors' decisions by the names every screen uses (the admin's buttons, the
-# review screen's keys, the emailed links, undo), so a name means one transition
-# wherever the decision is made.
-DECISIONS: dict[str, Move] = {
-    "publish": Move(publish_comment, "note"),
-    "feature": Move(publish_and_feature, "label"),
-    "reject": Move(reject_comment, "reason"),
-    "spam": Move(mark_spam, "note"),
-    "pending": Move(return_to_pending, "note"),
-}
-# Undo moves a comment back to the status it came from: the decision that does it.
-UNDO_TO = {
-    S.PUBLISHED: "publish",
-    S.REJECTED: "reject",
-    S.SPAM: "spam",
-    S.PENDING: "pending",
-}
-
-
 def apply_decision(
-    *, action: str, comment: Comment, editor: Editor, note: str = ""
+    *, action: str, comment: Comment, editor: Editor, note: str = "", channel: str = ""
 ) -> Comment:
-    """Apply the decision named `action` (a key of DECISIONS), with its note."""
-    if action not in DECISIONS:
+    """Apply the decision `action` (a key of moderation/decisions.py's table) to
+    `comment`, its note going to the keyword its transition takes it as; `channel`
+    (a Decision.channel value) says how it was made."""
+    if action not in decisions.MOVES:
         raise InvalidTransition(f"there is no decision called {action!r}")
-    move, keyword = DECISIONS[action]
-    return move(comment=comment, editor=editor, **{keyword: note})
+    move, keyword = decisions.MOVES[action]
+    noted = {keyword: note} if keyword else {}
+    with made_via(channel):
+        return move(comment=comment, editor=editor, **noted)
 
 
 @transaction.atomic
@@ -374,27 +371,38 @@ def undo_decision(*, decision: Decision, editor: Editor) -> Comment:
     later = Decision.objects.filter(comment=comment, pk__gt=decision.pk)
     if later.exists() or comment.status != decision.to_status:
         raise InvalidTransition(f"comment {comment.pk} has changed since that decision")
-    target = decision.from_status
-    if decision.action == Action.FEATURE:
-        return unfeature_comment(comment=comment, editor=editor)
-    if decision.action == Action.UNFEATURE:
-        return feature_comment(comment=comment, editor=editor)
-    if decision.action == Action.EDIT:
-        return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
-    if target not in UNDO_TO:
+    return _invert(decision, comment=comment, editor=editor)
+
+
+def _invert(decision: Decision, *, comment: Comment, editor: Editor) -> Comment:
+    """The decision that takes `decision` back (its row's `undo`), applied."""
+    inverse = decisions.BY_KEY.get(decision.action)
+    if inverse is None or not inverse.undo:
         raise InvalidTransition(f"decision {decision.pk} can't be undone")
-    return apply_decision(
-        action=UNDO_TO[target], comment=comment, editor=editor, note="undo"
-    )
+    if inverse.undo == decisions.RESTORE:
+        return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
+    if inverse.undo == decisions.BACK:
+        try:
+            key = decisions.undo_for_status(decision.from_status)
+        except KeyError as exc:
+            raise InvalidTransition(f"decision {decision.pk} can't be undone") from exc
+        return apply_decision(action=key, comment=comment, editor=editor, note="undo")
+    return apply_decision(action=inverse.undo, comment=comment, editor=editor)
+
+
+def undo_part(*, decision: Decision, editor: Editor) -> Comment:
+    """Take back one decision of a compound step whose later half was just undone
+    (undo_decision refuses a decision with later ones on the comment)."""
+    return _invert(decision, comment=decision.comment, editor=editor)
 
 
 __all__ = [
-    "DECISIONS",
     "InvalidTransition",
     "apply_decision",
     "assign_article",
     "edit_comment",
     "feature_comment",
+    "made_via",
     "mark_spam",
     "publish_and_feature",
     "publish_comment",
@@ -403,5 +411,6 @@ __all__ = [
     "return_to_pending",
     "touch_article",
     "undo_decision",
+    "undo_part",
     "unfeature_comment",
 ]
