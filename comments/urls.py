@@ -19,5 +19,10 @@ urlpatterns = [
         name="feed",
     ),
     path("comments/sent/<str:token>/", views.receipt, name="receipt"),
+    path(
+        "comments/sent/<str:token>/change/",
+        views.change_own_comment,
+        name="change_own",
+    ),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
 ]

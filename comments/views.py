@@ -3,14 +3,16 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Article
+from comments import writer
 from comments.clientip import client_ip
 from comments.crossorigin import cross_origin_refusal
-from comments.forms import CommentForm
+from comments.forms import CommentForm, CorrectionForm
 from comments.intake import RepeatedComment, submit_comment
 from comments.models import Comment, CommentSource
 from comments.pages import page_of_comment
@@ -103,16 +105,59 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         response = render(request, "comments/receipt_gone.html", context, status=404)
         response["X-Robots-Tag"] = "noindex"
         return response
+    return _receipt_page(request, comment, token)
+
+
+def _receipt_page(
+    request: HttpRequest,
+    comment: Comment,
+    token: str,
+    correction: CorrectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    may_change = writer.may_change(comment)
     context = {
         "comment": comment,
         "article": comment.article,
         "comment_html": render_comment(comment.public_text),
         "again": "again" in request.GET,
         "receipt_days": RECEIPT_DAYS,
+        "token": token,
+        "may_change": may_change,
+        "withdrawn": writer.was_withdrawn(comment),
+        "open_until": writer.open_until(comment),
+        "changed": request.GET.get("changed", ""),
+        "too_late": status == 409,
+        "correction": correction
+        or (CorrectionForm(initial={"body": comment.body}) if may_change else None),
     }
-    response = render(request, "comments/comment_receipt.html", context)
+    response = render(request, "comments/comment_receipt.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@csrf_exempt  # the receipt carries no token either: Fetch Metadata, as for the form
+@require_POST
+@never_cache
+def change_own_comment(request: HttpRequest, token: str) -> HttpResponse:
+    """The writer corrects or withdraws their waiting comment (comments/writer.py)."""
+    if cross_origin_refusal(request):
+        context = {"typed": request.POST.get("body", ""), "cross_origin": True}
+        return render(request, "403_csrf.html", context, status=403)
+    comment = get_object_or_404(Comment, pk=comment_id_from(token))
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _receipt_page(request, comment, token, correction=form, status=400)
+    try:
+        if form.cleaned_data["withdraw"]:
+            writer.withdraw(comment=comment)
+        else:
+            writer.correct(comment=comment, text=form.cleaned_data["body"])
+    except writer.TooLate:
+        return _receipt_page(request, comment, token, status=409)
+    done = "withdrawn" if form.cleaned_data["withdraw"] else "corrected"
+    url = reverse("comments:receipt", kwargs={"token": token})
+    return HttpResponseRedirect(f"{url}?changed={done}", status=303)
 
 
 @require_GET
