@@ -106,6 +106,10 @@ class CorrectionForm(forms.Form):
     )
     withdraw = forms.BooleanField(required=False)  # the Withdraw button's value
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("withdraw"):

@@ -179,8 +179,8 @@
     var remember = document.createElement("div");
     remember.className = "field checkbox remember";
     remember.innerHTML = '<input type="checkbox" id="remember-me"> ' +
-      '<label for="remember-me">Remember my name and email on this device</label>' +
-      '<p class="help" id="remember-me-help">Kept in this browser only, never on our side; untick to forget them.</p>';
+      '<label for="remember-me">Remember me on this device</label>' +
+      '<p class="help" id="remember-me-help">Keeps your name and address in this browser only, never on our side; untick to forget them.</p>';
     actions.before(remember);
     var box = remember.querySelector("input");
     box.setAttribute("aria-describedby", "remember-me-help");

@@ -119,7 +119,7 @@ def test_remember_me_keeps_name_and_address_in_this_browser_only(reader, live_se
     page.get_by_role("textbox", name="Name").fill("Ada")
     page.get_by_role("textbox", name="Email").fill("ada@example.org")
     page.get_by_role("textbox", name="Comment").fill("Remember me, please.")
-    page.get_by_label("Remember my name and email on this device").check()
+    page.get_by_label("Remember me on this device").check()
     page.get_by_role("button", name="Send comment").click()
     page.get_by_text("Your comment is waiting for an editor").wait_for()
 
@@ -127,7 +127,7 @@ def test_remember_me_keeps_name_and_address_in_this_browser_only(reader, live_se
     assert page.get_by_role("textbox", name="Name").input_value() == "Ada"
     assert page.get_by_role("textbox", name="Email").input_value() == "ada@example.org"
     assert page.context.cookies() == []
-    page.get_by_label("Remember my name and email on this device").uncheck()
+    page.get_by_label("Remember me on this device").uncheck()
     page.goto(url)
     assert page.get_by_role("textbox", name="Name").input_value() == ""
 
