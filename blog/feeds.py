@@ -16,7 +16,11 @@ class StyledAtom1Feed(Atom1Feed):
     """Atom with an XSLT stylesheet named before the root element: a browser that
     opens the feed shows a page saying what a feed is, with its entries; feed
     readers ignore the processing instruction and read the same valid Atom.
-    (Django 5.2's `Feed.stylesheets` reaches only its RSS writer.)"""
+    (Django 5.2's `Feed.stylesheets` reaches only its RSS writer.) Served as
+    application/xml: browsers show application/atom+xml as plain text, without
+    applying the stylesheet; feed readers read the document, whatever its type."""
+
+    content_type = "application/xml; charset=utf-8"
 
     def write(self, outfile: object, encoding: str) -> None:
         handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)

@@ -78,7 +78,7 @@ def test_article_feed_lists_published_articles(client):
 
     response = client.get("/feed/")
 
-    assert response["Content-Type"].startswith("application/atom+xml")
+    assert response["Content-Type"].startswith("application/xml")
     assert b"In the feed" in response.content and b"Draft only" not in response.content
 
 

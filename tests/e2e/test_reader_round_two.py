@@ -169,3 +169,18 @@ def test_comment_held_a_day_shows_when_it_was_written(reader, live_server, edito
     assert f"Written {written:%-d %b %Y, %H:%M}" in meta
     feed = page.request.get(f"{live_server.url}/articles/held/comments/feed/").text()
     assert f"<published>{a_day_later.isoformat()}</published>" in feed
+
+
+def test_feed_opens_in_a_browser_as_a_page_that_explains_it(reader, live_server):
+    make_article(title="Open Weights Are Binaries", slug="feed")
+    page = reader
+
+    page.goto(live_server.url + "/feed/")
+
+    page.get_by_role("heading", name="Open Weights Are Binaries").wait_for()
+    shot(page, f"feed-{page.size_name}")
+    assert "This is a web feed (Atom)" in page.locator("main").inner_text()
+    assert (
+        page.evaluate("document.documentElement.scrollWidth")
+        <= SIZES[page.size_name][0]
+    )
