@@ -1,4 +1,9 @@
-"""Atom feed of an article's published comments."""
+"""Atom feed of an article's published comments.
+
+Each entry's `published` is when the comment went public (an editor published
+it) and `updated` is when its public text last changed (the same moment, unless
+an editor edits it later); the article page shows when the reader wrote it.
+"""
 
 from datetime import datetime
 
@@ -6,8 +11,8 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
+from blog.feeds import StyledAtom1Feed
 from blog.models import Article
 from blog.siteurl import absolute_url
 from comments.models import Comment
@@ -17,7 +22,7 @@ class ArticleCommentsFeed(Feed):
     """Every address in it is SITE_URL's (blog/siteurl.py), so its links and Atom
     ids are the same whatever Host a request named."""
 
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
 
     def get_object(self, request: HttpRequest, slug: str) -> Article:
         return get_object_or_404(Article.objects.published(), slug=slug)
@@ -49,4 +54,7 @@ class ArticleCommentsFeed(Feed):
         return item.author_name
 
     def item_pubdate(self, item: Comment) -> datetime | None:
-        return item.published_at
+        return item.published_at  # Atom's <published>: when it went public
+
+    def item_updateddate(self, item: Comment) -> datetime | None:
+        return item.published_at  # Atom's <updated>: see the module's docstring

@@ -91,3 +91,30 @@ class CommentForm(forms.Form):
     @property
     def honeypot_filled(self) -> bool:
         return bool(self.data.get("website", "").strip())
+
+
+class CorrectionForm(forms.Form):
+    """The writer's correction of their waiting comment (or its withdrawal)."""
+
+    body = forms.CharField(
+        label="Your comment",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "data-max-length": settings.COMMENT_MAX_LENGTH}
+        ),
+    )
+    withdraw = forms.BooleanField(required=False)  # the Withdraw button's value
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("withdraw"):
+            try:
+                data["body"] = validation.clean_body(data.get("body", ""))
+            except ValidationError as error:
+                self.add_error("body", error)
+        return data

@@ -39,7 +39,7 @@ def comments_page(article: Article, page: int) -> list[Comment]:
             "body_html",
             "featured",
             "pick_label",
-            "published_at",
+            "submitted_at",
             "edited_body",
             "body",
             "in_reply_to__author_name",

@@ -44,7 +44,7 @@ _linker = Linker(callbacks=[_set_rel], parse_email=False)
 _clean = partial(
     bleach.clean,
     tags={"p", "br", "a", "pre", "code"},
-    attributes={"a": ["href", "rel"], "pre": ["tabindex"]},
+    attributes={"a": ["href", "rel"]},
     protocols={"http", "https"},
     strip=True,
 )
@@ -56,10 +56,10 @@ def _markup(text: str) -> str:
     # markdown-it puts a newline after each block and line break; inside <pre> text
     # is escaped, so these literal tags can only be markup, never the reader's code.
     html = html.replace("</p>\n", "</p>").replace("</pre>\n", "</pre>")
-    html = html.replace("<br>\n", "<br>").strip()
-    # A long line scrolls sideways; tabindex lets a keyboard scroll it too (WCAG
-    # 2.1.1; axe's scrollable-region-focusable).
-    return html.replace("<pre>", '<pre tabindex="0">')
+    # No tabindex on <pre>: a block that fits is no tab stop (100 comments with code
+    # were 100 extra Tabs before the form). static/js/comment-tools.js makes the
+    # blocks that overflow focusable, so a keyboard can scroll them (WCAG 2.1.1).
+    return html.replace("<br>\n", "<br>").strip()
 
 
 def _safe(html: str) -> str:

@@ -9,10 +9,20 @@ app_name = "comments"
 urlpatterns = [
     path("articles/<slug:slug>/comment/", views.post_comment, name="post"),
     path(
+        "articles/<slug:slug>/comment/preview/",
+        views.preview_comment,
+        name="preview",
+    ),
+    path(
         "articles/<slug:slug>/comments/feed/",
         public_page(ArticleCommentsFeed()),
         name="feed",
     ),
     path("comments/sent/<str:token>/", views.receipt, name="receipt"),
+    path(
+        "comments/sent/<str:token>/change/",
+        views.change_own_comment,
+        name="change_own",
+    ),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
 ]

@@ -209,6 +209,7 @@ AUTHSERV_ID = env.str("AUTHSERV_ID", default="")
 # --- Comments and moderation ------------------------------------------------------
 COMMENT_MAX_LENGTH = 10_000
 COMMENT_MIN_LENGTH = 2
+COMMENT_PREVIEW_RATE_LIMIT = env.str("COMMENT_PREVIEW_RATE_LIMIT", default="30/m")
 COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="5/m")
 # Published comments per article page; later ones are on ?comments=2, 3, ...
 COMMENTS_PER_PAGE = 100

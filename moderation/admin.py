@@ -95,6 +95,7 @@ class DecisionInline(admin.TabularInline):
     model = Decision
     extra = 0
     can_delete = False
+    template = "admin/moderation/decision/history_inline.html"  # no empty headers
     fields = ("at", "action", "from_status", "to_status", "editor", "note", "channel")
     readonly_fields = fields
     ordering = ("at", "pk")

@@ -14,12 +14,16 @@ class ModerationConfig(AppConfig):
         from moderation.answers import handle_notice_answer
         from moderation.notices import on_comment_submitted
         from moderation.permissions import ensure_editors_group
+        from moderation.writers import register as register_writer_hooks
 
         comment_submitted.connect(
             on_comment_submitted, dispatch_uid="moderation-notice"
         )
         # The pipeline hands answers to a notice here (comments/mail/handoff.py).
         handoff.register(handoff.NOTICE_ANSWER, handle_notice_answer)
+        # The receipt page (comments) lets a writer correct or withdraw a waiting
+        # comment; the decision is moderation's (comments/writer.py).
+        register_writer_hooks()
         # The data migration creates the group once; this framework hook keeps it
         # (and its permissions) after a flush too, e.g. between transactional tests.
         post_migrate.connect(ensure_editors_group, sender=self)

@@ -160,6 +160,22 @@ KINDS: tuple[Kind, ...] = (
         undo=RESTORE,
         writes=("edit", "publish"),
     ),
+    # The writer's own decisions (comments/writer.py), from the receipt page while
+    # the comment waits: offered on no editor's screen, and not for undo (the
+    # comment is the writer's to change only until an editor decides).
+    Kind(
+        "correct",
+        label="Correct my comment",
+        done="Corrected by the writer",
+        allowed_from=(S.PENDING,),
+    ),
+    Kind(
+        "withdraw",
+        label="Withdraw my comment",
+        done="Withdrawn by the writer",
+        allowed_from=(S.PENDING,),
+        to_status=S.REJECTED,
+    ),
     Kind("assign", label="Assign to an article", done="Assigned to an article"),
     Kind("erase", label="Erase the commenter", done="Commenter erased"),
     Kind("import", label="Import", done="Imported"),
@@ -194,6 +210,11 @@ def undo_for_status(status: str) -> str:
         if k.undo == BACK and k.to_status == status:
             return k.key
     raise KeyError(status)
+
+
+def by_the_writer() -> list[str]:
+    """The keys of the writer's own decisions (not an editor's)."""
+    return ["correct", "withdraw"]
 
 
 def undoable() -> list[str]:

@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import Article
+from comments import writer
 from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
+from comments.screening import content_hash
 from moderation import decisions
 from moderation.decisions import decides
 from moderation.models import Action, Decision
@@ -310,6 +312,44 @@ def edit_comment(*, comment: Comment, editor: Editor, text: str) -> Comment:
         visible=current.status == S.PUBLISHED,
         previous_text=previous,
     )
+
+
+def _writers_turn(current: Comment, key: str) -> None:
+    """Refuse unless the writer may still change the comment (comments/writer.py:
+    waiting, within the window, no editor's decision yet)."""
+    _check(current, key)
+    if not writer.may_change(current):
+        raise InvalidTransition(
+            f"comment {current.pk} is no longer the writer's to change"
+        )
+
+
+@transaction.atomic
+def correct_by_writer(*, comment: Comment, text: str) -> Comment:
+    """The writer's correction of their waiting comment; editors see the new text."""
+    current = _lock(comment)
+    _writers_turn(current, Action.CORRECT)
+    if text == current.body:
+        raise InvalidTransition(f"comment {current.pk}: the text is unchanged")
+    previous = current.body
+    current.body, current.content_hash = text, content_hash(text)
+    return _finish(
+        current,
+        editor=None,
+        action=Action.CORRECT,
+        from_status=current.status,
+        fields=["body", "content_hash"],
+        visible=False,
+        previous_text=previous,
+    )
+
+
+@transaction.atomic
+def withdraw_by_writer(*, comment: Comment) -> Comment:
+    """The writer takes their waiting comment back: out of the queue, unpublished."""
+    current = _lock(comment)
+    _writers_turn(current, Action.WITHDRAW)
+    return _move(current, editor=None, action=Action.WITHDRAW, note="")
 
 
 @transaction.atomic

@@ -16,6 +16,9 @@ from comments.pages import comments_page, page_count, requested_page
 
 register = template.Library()
 SECTION_SECONDS = 24 * 3600
+# Moves on when the section's template changes, so a deploy never serves a day of
+# sections cached from the old template (the cache outlives the processes).
+SECTION_VERSION = 2
 
 
 def _render_section(article: Article, page: int, pages: int) -> str:
@@ -52,7 +55,7 @@ def comments_section(context: template.Context, article: Article) -> SafeString:
     pages = page_count(article)
     page = min(requested_page(request), pages)
     changed = article.comments_changed_at.timestamp()
-    key = f"comments:section:{article.pk}:{changed}:{page}"
+    key = f"comments:section:{SECTION_VERSION}:{article.pk}:{changed}:{page}"
     html = cache.get_or_set(
         key, lambda: _render_section(article, page, pages), SECTION_SECONDS
     )

@@ -4,6 +4,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEED_FILE = Path(__file__).with_name("ai-is-not-open-source.txt")
+# The seed page itself stops short after "For instance:", "such as:" and mid-
+# sentence at the end; the demo says so where it happens, so a newcomer doesn't
+# take the gap for a rendering bug.
+CUT_NOTE = (
+    "*[Editor’s note: the page this demo article is copied from stops here; "
+    "what followed is missing from it, not from this site.]*"
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ def parse_seed(text: str) -> tuple[str, str, list[str]]:
             comments.append(block.removeprefix("Anonymous:").strip())
         else:
             body.append(f"## {block}" if _is_heading(block) else block)
+            if block.endswith((":", ",")):
+                body.append(CUT_NOTE)
     return title, "\n\n".join(body), comments
 
 

@@ -103,3 +103,132 @@
     update(false);
   });
 })();
+
+// --- Code blocks a keyboard can scroll -------------------------------------------
+// A code block is a tab stop only while its lines overflow it (then arrow keys
+// scroll it: WCAG 2.1.1); one that fits is skipped, so a page of comments with
+// code costs no extra Tabs. Without JavaScript, Chromium still lets a keyboard
+// into a scrolling box of its own accord.
+(function () {
+  "use strict";
+  var blocks = document.querySelectorAll(".comment-text pre, .article-body pre, .preview pre");
+
+  function mark() {
+    blocks.forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1) {
+        pre.tabIndex = 0;
+        pre.setAttribute("role", "region");
+        pre.setAttribute("aria-label", "Code, scrolls sideways");
+      } else {
+        pre.removeAttribute("tabindex");
+        pre.removeAttribute("role");
+        pre.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(mark, 150);
+  });
+  mark();
+  window.sourcehatMarkCode = function (root) {
+    blocks = document.querySelectorAll(".comment-text pre, .article-body pre, .preview pre");
+    mark();
+  };
+})();
+
+// --- Preview, and remember me on this device --------------------------------------
+// The preview asks the server for the comment as it will appear (the one rendering
+// function, comments/rendering.py; nothing is stored) and shows the answer, which
+// the server escaped and sanitized. "Remember me" keeps the name and address in
+// this browser's localStorage only, and only while ticked: the page itself is the
+// same bytes for everyone and the site keeps nothing.
+(function () {
+  "use strict";
+  var KEY = "sourcehat.commenter";
+
+  function stored() {
+    try {
+      return JSON.parse(window.localStorage.getItem(KEY) || "null");
+    } catch (e) {
+      return null;  // storage blocked, or garbage in it
+    }
+  }
+
+  function store(value) {
+    try {
+      if (value) {
+        window.localStorage.setItem(KEY, JSON.stringify(value));
+      } else {
+        window.localStorage.removeItem(KEY);
+      }
+    } catch (e) { /* storage blocked: nothing to remember */ }
+  }
+
+  document.querySelectorAll("form.comment-form").forEach(function (form) {
+    var name = form.elements.namedItem("name");
+    var email = form.elements.namedItem("email");
+    var actions = form.querySelector(".form-actions");
+    if (!name || !email || !actions) {
+      return;
+    }
+
+    // Remember me: a box with no name, so it is never sent to the site.
+    var remember = document.createElement("div");
+    remember.className = "field checkbox remember";
+    remember.innerHTML = '<input type="checkbox" id="remember-me"> ' +
+      '<label for="remember-me">Remember me on this device</label>' +
+      '<p class="help" id="remember-me-help">Keeps your name and address in this browser only, never on our side; untick to forget them.</p>';
+    actions.before(remember);
+    var box = remember.querySelector("input");
+    box.setAttribute("aria-describedby", "remember-me-help");
+    var known = stored();
+    if (known) {
+      box.checked = true;
+      if (!name.value) { name.value = known.name || ""; }
+      if (!email.value) { email.value = known.email || ""; }
+    }
+    box.addEventListener("change", function () {
+      if (!box.checked) { store(null); }
+    });
+    form.addEventListener("submit", function () {
+      store(box.checked ? { name: name.value, email: email.value } : null);
+    });
+
+    // Preview.
+    var url = form.getAttribute("data-preview");
+    var panel = form.querySelector(".preview");
+    if (!url || !panel || !window.fetch) {
+      return;
+    }
+    var body = panel.querySelector(".preview-body");
+    var heading = panel.querySelector("h4");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = "Preview";
+    actions.appendChild(button);
+
+    button.addEventListener("click", function () {
+      var data = new URLSearchParams();
+      data.append("name", name.value);
+      data.append("body", form.elements.namedItem("body").value);
+      button.disabled = true;
+      fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          body.innerHTML = html;  // the server's escaped, sanitized fragment
+          panel.hidden = false;
+          if (window.sourcehatMarkCode) { window.sourcehatMarkCode(); }
+          heading.focus();
+        })
+        .catch(function () {
+          body.textContent = "The preview could not be loaded; your comment can still be sent.";
+          panel.hidden = false;
+        })
+        .finally(function () { button.disabled = false; });
+    });
+  });
+})();

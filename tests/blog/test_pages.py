@@ -1,6 +1,8 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db.utils import OperationalError
 from django.utils import timezone
 
@@ -76,7 +78,7 @@ def test_article_feed_lists_published_articles(client):
 
     response = client.get("/feed/")
 
-    assert response["Content-Type"].startswith("application/atom+xml")
+    assert response["Content-Type"].startswith("application/xml")
     assert b"In the feed" in response.content and b"Draft only" not in response.content
 
 
@@ -130,3 +132,14 @@ def test_favicon_is_an_icon_any_cache_may_keep(client):
     assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
     assert "public" in response["Cache-Control"]
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # ICO
+
+
+def test_article_feed_is_atom_with_a_stylesheet_for_browsers(client):
+    make_article(title="In the feed")
+
+    feed = client.get("/feed/").content.decode()
+    xsl = re.search(r'<\?xml-stylesheet href="/static/([^"]+)" type="text/xsl"', feed)
+
+    assert xsl and feed.index("<?xml-stylesheet") < feed.index("<feed ")
+    assert 'xmlns="http://www.w3.org/2005/Atom"' in feed
+    assert finders.find(xsl[1])

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 
 from comments.models import Comment, CommentStatus
 from moderation import transitions as t
@@ -114,19 +115,22 @@ def test_comment_count_shown_on_article_and_index(client):
     assert re.search(r"2 comments<", client.get("/").content.decode())
 
 
-def test_comment_shows_date_and_time_in_a_time_element(client):
+def test_comment_shows_when_the_reader_wrote_it_in_a_time_element(client):
+    # Written on Friday at 17:05, published on Monday: the page says Friday.
     article = make_article()
     comment = make_comment(article=article, status=CommentStatus.PUBLISHED)
     Comment.objects.filter(pk=comment.pk).update(
-        published_at=datetime(2026, 3, 4, 17, 5, tzinfo=timezone.utc)
+        submitted_at=datetime(2026, 3, 6, 17, 5, tzinfo=timezone.utc),
+        published_at=datetime(2026, 3, 9, 9, 0, tzinfo=timezone.utc),
     )
     t.edit_comment(comment=comment, editor=None, text="Moves the cache key on.")
 
     soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
 
     time = soup.select_one(f"#c{comment.pk} time")
-    assert time["datetime"] == "2026-03-04T17:05:00+00:00"
-    assert time.get_text() == "4 Mar 2026, 17:05 UTC"
+    assert time["datetime"] == "2026-03-06T17:05:00+00:00"
+    assert time.get_text() == "6 Mar 2026, 17:05 UTC"
+    assert time.parent.get_text() == "Written 6 Mar 2026, 17:05 UTC"
 
 
 def test_picks_and_other_comments_have_a_heading_each(client, editor):
@@ -170,3 +174,65 @@ def test_pick_label_that_repeats_the_mark_is_not_shown_twice(
     soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
 
     assert soup.select_one(".pick-mark").get_text() == mark
+
+
+def test_comment_feed_says_published_when_public_and_is_styled_for_browsers(client):
+    article = make_article(slug="weights")
+    comment = make_comment(article=article, status=CommentStatus.PUBLISHED)
+    Comment.objects.filter(pk=comment.pk).update(
+        submitted_at=datetime(2026, 3, 6, 17, 5, tzinfo=timezone.utc),
+        published_at=datetime(2026, 3, 9, 9, 0, tzinfo=timezone.utc),
+    )
+
+    response = client.get("/articles/weights/comments/feed/")
+
+    feed = response.content.decode()
+    assert response["Content-Type"].startswith("application/xml")
+    assert re.search(r'<\?xml-stylesheet href="/static/feed[^"]*\.xsl"', feed)
+    assert "<published>2026-03-09T09:00:00+00:00</published>" in feed
+    assert "<updated>2026-03-09T09:00:00+00:00</updated>" in feed
+
+
+def test_article_page_links_its_comment_feed_and_the_form(client):
+    article = make_article(slug="weights")
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    feed = "/articles/weights/comments/feed/"
+    assert soup.find("link", rel="alternate", href=feed)
+    assert soup.find("a", href=feed).get_text() == "Comments feed (Atom)"
+    skips = soup.find_all("a", string="Write a comment")
+    assert [a["href"] for a in skips] == ["#comment-form", "#comment-form"]
+    assert soup.find(id="comment-form")
+
+
+def test_code_blocks_are_no_tab_stops_in_the_page_itself(client):
+    article = make_article()
+    make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="```\nshort\n```"
+    )
+
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).text, "html5lib")
+
+    assert soup.select_one(".comment-text pre").attrs == {}
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_view_on_site_of_an_unpublished_comment_previews_it_for_editors(
+    editor_client, status
+):
+    article = make_article(title="Open Weights")
+    comment = make_comment(
+        article=article, status=status, body="Not public *yet*: `code`."
+    )
+
+    preview = editor_client.get(comment.get_absolute_url())
+    stranger = Client().get(comment.get_absolute_url())
+
+    assert preview.status_code == 200
+    assert "Preview for editors" in preview.text and "Open Weights" in preview.text
+    assert "<code>code</code>" in preview.text
+    assert "private" in preview["Cache-Control"]
+    assert "no-store" in preview["Cache-Control"]
+    assert stranger.status_code == 404
+    assert "Not public" not in stranger.text

@@ -266,3 +266,34 @@ def test_article_page_explains_the_email_route_beside_the_address(client):
     copy = write_to.find("button", class_="copy-address")
     assert copy.has_attr("hidden")  # until the script shows it: it needs JavaScript
     assert copy["data-copy"] == "tech.handrail404+open-weights@passinbox.com"
+
+
+def test_rate_limit_page_names_the_article_and_links_back_to_it(client, settings):
+    settings.COMMENT_RATE_LIMIT = "1/m"
+    article = make_article(title="Open Weights Are Binaries")
+    _post(client, article, body="first comment here")
+
+    response = _post(client, article, body="second, too soon")
+
+    soup = BeautifulSoup(response.text, "html5lib")
+    assert "Open Weights Are Binaries" in soup.h1.get_text()
+    back = soup.find("a", string="Back to the article")
+    assert back["href"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_refusal_keeps_the_article_and_sums_up_the_errors_with_links(client):
+    article = make_article(title="Open Weights Are Binaries")
+
+    response = _post(client, article, name="Ada", body="", email="not an address")
+
+    soup = BeautifulSoup(response.text, "html5lib")
+    assert "Open Weights Are Binaries" in soup.h1.get_text()
+    assert soup.title.get_text().startswith("Error: ")
+    summary = soup.select_one(".error-summary")
+    assert summary.has_attr("autofocus") and summary["tabindex"] == "-1"
+    links = {a["href"]: a.get_text() for a in summary.select("a")}
+    assert links == {
+        "#id_email": "Email: Enter a valid email address.",
+        "#id_body": "Comment: Please write a comment.",
+    }
+    assert soup.find("input", attrs={"name": "name"})["value"] == "Ada"

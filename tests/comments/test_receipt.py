@@ -1,6 +1,10 @@
 """After posting, the reader's own private page; a repeat is not stored twice."""
 
+import time
+from unittest.mock import patch
+
 import pytest
+from bs4 import BeautifulSoup
 from django.core import signing
 
 from comments.mail.pipeline import ingest_raw_email
@@ -137,3 +141,44 @@ def test_emailed_repeat_with_a_new_message_id_is_ignored(article):
     assert (first.outcome, again.outcome) == ("queued", "ignored")
     assert again.reason == "repeat"
     assert Comment.objects.count() == 1
+
+
+def test_receipt_marks_a_text_the_editors_edited(client, article):
+    posted = _post(client, article, "Teh weights are a binary.")
+    t.edit_comment(
+        comment=Comment.objects.get(), editor=None, text="The weights are a binary."
+    )
+
+    receipt = client.get(posted["Location"])
+
+    assert "The weights are a binary." in receipt.text
+    assert "edited by the editors" in receipt.text
+
+
+def test_receipt_back_link_goes_to_the_comments(client, article):
+    posted = _post(client, article, "Back to where I wrote it.")
+
+    receipt = client.get(posted["Location"])
+
+    soup = BeautifulSoup(receipt.text, "html5lib")
+    back = soup.find("a", string="Back to the article")
+    assert back["href"] == f"{article.get_absolute_url()}#comments"
+
+
+@pytest.mark.parametrize("age_days", [8, None])
+def test_expired_or_wrong_receipt_link_explains_the_seven_days(
+    client, article, age_days
+):
+    posted = _post(client, article, "Seen once, then gone.")
+    url = posted["Location"]
+    if age_days:
+        later = time.time() + age_days * 86400
+        with patch("django.core.signing.time.time", return_value=later):
+            gone = client.get(url)
+    else:
+        gone = client.get(url[:-6] + "XXXXX/")
+
+    assert gone.status_code == 404
+    assert "7 days" in gone.text
+    assert "It may be a draft" not in gone.text
+    assert "no-store" in gone["Cache-Control"]

@@ -32,7 +32,7 @@ def test_fenced_block_becomes_preformatted_code_with_its_indentation():
     html = render_comment(f"Try this:\n\n```python\n{PYTHON}```\n\nWorks for me.")
 
     assert code_blocks(html) == [PYTHON]
-    assert html.startswith('<p>Try this:</p><pre tabindex="0"><code>')
+    assert html.startswith("<p>Try this:</p><pre><code>")
     assert html.endswith("<p>Works for me.</p>")
 
 

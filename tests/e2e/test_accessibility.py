@@ -133,6 +133,47 @@ def test_review_screen_passes(sized_page, site):
     check(sized_page, "review")
 
 
+def test_admin_index_passes(sized_page, site):
+    sign_in(sized_page, site["base"], "/admin/")
+    assert sized_page.locator("#review-queue-link").count() == 1
+    check(sized_page, "admin-index")
+
+
+def test_comment_change_page_passes(sized_page, site):
+    comment = site["article"].comments.order_by("pk").first()
+    t.edit_comment(comment=comment, editor=None, text="Edited, so history has rows.")
+    sign_in(sized_page, site["base"], f"/admin/comments/comment/{comment.pk}/change/")
+    assert sized_page.locator("#decisions-group table").count() == 1
+    check(sized_page, "comment-change")
+
+
+def test_picks_page_passes(sized_page, site):
+    picks = f"/admin/comments/comment/picks/{site['article'].pk}/"
+    sign_in(sized_page, site["base"], picks)
+    assert sized_page.locator("#picks").count() == 1
+    check(sized_page, "picks")
+
+
+def test_sign_in_page_passes(sized_page, site):
+    sized_page.goto(site["base"] + "/admin/login/")
+    assert sized_page.locator("h1").count() == 1
+    check(sized_page, "sign-in")
+
+
+def test_editors_preview_of_a_waiting_comment_passes(sized_page, site):
+    waiting = site["article"].comments.get(author_name="Mara")
+    sign_in(sized_page, site["base"], "/admin/")
+    sized_page.goto(site["base"] + waiting.get_absolute_url())
+    sized_page.get_by_text("Preview for editors").wait_for()
+    check(sized_page, "editors-preview")
+
+
+def test_expired_receipt_page_passes(sized_page, site):
+    sized_page.goto(site["base"] + "/comments/sent/not-a-token/")
+    sized_page.get_by_text("7 days").wait_for()
+    check(sized_page, "receipt-gone")
+
+
 # --- The gate can fail ----------------------------------------------------------------
 
 

@@ -122,7 +122,7 @@ def test_form_error_keeps_the_readers_name(page, live_server):
     page.get_by_label("Name").fill("Patient Reader")
     page.get_by_role("button", name="Send comment").click()
 
-    page.get_by_text("Please write a comment.").wait_for()
+    page.locator(".field .errors").get_by_text("Please write a comment.").wait_for()
     shot(page, "06-form-error")
     assert page.get_by_label("Name").input_value() == "Patient Reader"
     assert Comment.objects.count() == 0

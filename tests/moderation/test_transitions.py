@@ -229,3 +229,34 @@ def test_reorder_features_sets_page_order(editor):
     t.reorder_features(article=article, editor=editor, comment_ids=[b.pk, a.pk])
 
     assert list(Comment.objects.featured().filter(article=article)) == [b, a]
+
+
+def test_writer_correction_of_a_refused_comment_is_an_invalid_transition():
+    comment = make_comment(status=CommentStatus.REJECTED, body="Turned down.")
+    decided = comment.decisions.count()
+
+    with pytest.raises(t.InvalidTransition):
+        t.correct_by_writer(comment=comment, text="Let me try again.")
+
+    comment.refresh_from_db()
+    assert comment.body == "Turned down." and comment.decisions.count() == decided
+
+
+def test_writer_withdrawal_of_a_published_comment_is_an_invalid_transition():
+    comment = make_comment(status=CommentStatus.PUBLISHED)
+
+    with pytest.raises(t.InvalidTransition):
+        t.withdraw_by_writer(comment=comment)
+
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+
+
+def test_writer_withdrawal_moves_a_waiting_comment_out_with_a_decision():
+    comment = make_comment(status=CommentStatus.PENDING)
+
+    t.withdraw_by_writer(comment=comment)
+
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REJECTED
+    assert comment.decisions.get().action == "withdraw"
