@@ -3,7 +3,8 @@
 from functools import partial
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.admin.views.main import ORDER_VAR
+from django.db.models import QuerySet, Value
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
@@ -15,11 +16,12 @@ from blog.admin import ArticleAdmin
 from blog.models import Article
 from comments.models import Comment, CommentQuerySet, CommentSource, CommentStatus
 from comments.rendering import render_comment
+from moderation import search
 from moderation import transitions as t
 from moderation.forms import CommentChangeForm
 from moderation.models import Decision, PickLabel, RejectReason
 from moderation.pagination import QueuePaginator
-from moderation.review import whose
+from moderation.review import parse_id, whose
 
 # The comment list's filters sit in one row above the table, each folded to
 # "title: current choice" (the list fits 1280 px beside the admin's side menu).
@@ -87,6 +89,30 @@ class FeaturedFilter(admin.BooleanFieldListFilter):
 
 class ArticleFilter(admin.RelatedFieldListFilter):
     template = DROPDOWN_FILTER
+
+    def field_choices(self, field, request, model_admin):
+        # Not every article (10,000 options on each page): the newest with
+        # letters waiting, and the one chosen.
+        chosen = self.lookup_val[0] if self.lookup_val else None
+        articles = search.article_choices(parse_id(chosen))
+        return [(article.pk, str(article)) for article in articles]
+
+
+class DateFilter(admin.DateFieldListFilter):
+    template = DROPDOWN_FILTER
+
+
+class DmarcFilter(admin.SimpleListFilter):
+    template = DROPDOWN_FILTER
+    title = "DMARC"
+    parameter_name = "dmarc"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> tuple:
+        return search.DMARC_RESULTS
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return search.with_dmarc(queryset, value) if value else queryset
 
 
 class DecisionInline(admin.TabularInline):
@@ -159,8 +185,11 @@ class CommentAdmin(admin.ModelAdmin):
         UnroutedFilter,
         ("featured", FeaturedFilter),
         ("article", ArticleFilter),
+        DmarcFilter,
+        ("submitted_at", DateFilter),
     )
     list_select_related = ("article",)
+    raw_id_fields = ("article",)  # a menu of every article grows with the site
     search_fields = ("body", "edited_body", "author_name", "author_email")
     ordering = ("submitted_at", "pk")
     date_hierarchy = None
@@ -224,6 +253,18 @@ class CommentAdmin(admin.ModelAdmin):
             .defer("trimmed_text", "body_html", "article__body", "article__body_html")
         )
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # The database's full-text index (comments/search.py), not LIKE on four
+        # columns; the term rides along for the excerpt's marks.
+        if not search_term.strip():
+            return queryset, False
+        found = queryset.search(search_term).annotate(search_terms=Value(search_term))
+        if ORDER_VAR not in request.GET:  # unless a column was clicked
+            found = found.by_relevance()
+        return found, False
+
     def get_urls(self) -> list:
         # The editor's desk (moderation/views.py) inside the admin: its login, its
         # layout, and admin:comments_comment_review / _picks as names.
@@ -256,6 +297,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
+        if getattr(obj, "search_terms", ""):
+            return search.highlight(obj.public_text, obj.search_terms, SHORT_EXCERPT)
         text = obj.excerpt
         if len(text) > SHORT_EXCERPT:
             text = text[: SHORT_EXCERPT - 1].rstrip() + "…"

@@ -6,7 +6,7 @@ comments is here, through queryset methods and the transitions.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,10 +17,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from comments.models import Comment, CommentSource, CommentStatus
+from moderation import search
 from moderation import transitions as t
 from moderation.models import Action, Decision
 
 S = CommentStatus
+DMARC = dict(search.DMARC_RESULTS)
 HISTORY_LIMIT = 20
 # Decisions the undo key can take back (assign and erase are not editorial picks).
 UNDOABLE = (
@@ -56,6 +58,11 @@ class ReviewFilters:
     article: int | None = None
     source: str = ""
     unrouted: bool = False
+    # Search and the filters beside it (moderation/search.py).
+    q: str = ""
+    dmarc: str = ""
+    since: date | None = None
+    until: date | None = None
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "ReviewFilters":
@@ -64,6 +71,10 @@ class ReviewFilters:
             article=parse_id(query.get("article")),
             source=source if source in CommentSource.values else "",
             unrouted=query.get("unrouted") == "1",
+            q=query.get("q", "").strip()[:200],
+            dmarc=query.get("dmarc", "") if query.get("dmarc") in DMARC else "",
+            since=search.parse_day(query.get("since")),
+            until=search.parse_day(query.get("until")),
         )
 
     def apply(self, queryset: QuerySet) -> QuerySet:
@@ -73,7 +84,11 @@ class ReviewFilters:
             queryset = queryset.for_article(self.article)
         if self.source:
             queryset = queryset.filter(source=self.source)
-        return queryset
+        if self.dmarc:
+            queryset = search.with_dmarc(queryset, self.dmarc)
+        queryset = search.submitted_between(queryset, self.since, self.until)
+        # In queue order, not by relevance: next and previous walk the queue.
+        return queryset.search(self.q) if self.q else queryset
 
     def query_string(self, **extra: object) -> str:
         """The filters (plus `extra`, e.g. c=<pk>) as a query string, no '?'."""
@@ -84,12 +99,23 @@ class ReviewFilters:
             params["source"] = self.source
         if self.unrouted:
             params["unrouted"] = 1
+        for name in ("q", "dmarc", "since", "until"):
+            if getattr(self, name):
+                params[name] = getattr(self, name)
         params.update({k: v for k, v in extra.items() if v is not None})
         return urlencode(params)
 
     @property
     def active(self) -> bool:
-        return bool(self.article is not None or self.source or self.unrouted)
+        return bool(
+            self.article is not None
+            or self.source
+            or self.unrouted
+            or self.q
+            or self.dmarc
+            or self.since
+            or self.until
+        )
 
 
 def review_queue(filters: ReviewFilters) -> QuerySet:

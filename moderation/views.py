@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from blog.models import Article
 from comments.models import Comment, CommentSource
 from comments.rendering import render_comment
-from moderation import links
+from moderation import links, search
 from moderation import review as rv
 from moderation import transitions as t
 from moderation.forms import PickOrderForm, ReviewDecisionForm
@@ -83,9 +83,8 @@ def _review_context(
         "form": ReviewDecisionForm(
             initial={"text": comment.public_text if comment else ""}
         ),
-        "article_choices": Article.objects.filter(
-            pk__in=Comment.objects.awaiting_review().values("article_id")
-        ).order_by("title"),
+        "article_choices": search.article_choices(filters.article),
+        "dmarc_choices": search.DMARC_RESULTS,
         "source_choices": CommentSource.choices,
     }
 
