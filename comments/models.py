@@ -40,6 +40,19 @@ class CommentQuerySet(models.QuerySet):
             "-featured", "feature_order", "published_at", "pk"
         )
 
+    def ahead_of(self, comment: "Comment") -> "CommentQuerySet":
+        """Published comments shown before `comment` on its article's pages (the
+        order of published(): picks in the editors' order, then by publication)."""
+        earlier = Q(published_at__lt=comment.published_at) | Q(
+            published_at=comment.published_at, pk__lt=comment.pk
+        )
+        if not comment.featured:
+            return self.filter(Q(featured=True) | Q(featured=False) & earlier)
+        return self.filter(featured=True).filter(
+            Q(feature_order__lt=comment.feature_order)
+            | Q(feature_order=comment.feature_order) & earlier
+        )
+
     def featured(self) -> "CommentQuerySet":
         return self.published().filter(featured=True)
 

@@ -5,7 +5,9 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import QuerySet, Value
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -16,7 +18,7 @@ from blog.admin import ArticleAdmin
 from blog.models import Article
 from comments.models import Comment, CommentQuerySet, CommentSource, CommentStatus
 from comments.rendering import render_comment
-from moderation import search
+from moderation import history, search
 from moderation import transitions as t
 from moderation.forms import CommentChangeForm
 from moderation.models import Decision, PickLabel, RejectReason
@@ -207,7 +209,16 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             "The comment",
-            {"fields": ("article", "status_line", "body", "edited_body", "preview")},
+            {
+                "fields": (
+                    "article",
+                    "status_line",
+                    "writer_record",
+                    "body",
+                    "edited_body",
+                    "preview",
+                )
+            },
         ),
         (
             "What trimming removed (email)",
@@ -232,6 +243,7 @@ class CommentAdmin(admin.ModelAdmin):
     # transitions (and their Decision), and save_model saves only through them.
     readonly_fields = (
         "status_line",
+        "writer_record",
         "body",
         "preview",
         "trimmed_text",
@@ -336,6 +348,13 @@ class CommentAdmin(admin.ModelAdmin):
     def status_line(self, obj: Comment) -> str:
         pick = f" · {obj.pick_mark}" if obj.featured else ""
         return f"{obj.get_status_display()}{pick}"
+
+    @admin.display(description="writer")
+    def writer_record(self, obj: Comment) -> str:
+        return render_to_string(
+            "moderation/includes/_writer_record.html",
+            {"record": history.writer_record(obj)},
+        )
 
     @admin.display(description="as visitors will see it")
     def preview(self, obj: Comment) -> str:
@@ -482,16 +501,35 @@ class RejectReasonAdmin(admin.ModelAdmin):
     list_editable = ("position",)
 
 
+class FirstComments(BaseInlineFormSet):
+    """The first ARTICLE_INLINE comments only: an article may have 50,000 (the
+    page links to all of them in the comment list)."""
+
+    def get_queryset(self) -> QuerySet:
+        if not hasattr(self, "_first"):
+            self._first = super().get_queryset()[:ARTICLE_INLINE]
+        return self._first
+
+
+ARTICLE_INLINE = 20
+
+
 class ArticleCommentInline(admin.TabularInline):
     """An article's comments on its admin page: pick the best in one place."""
 
     model = Comment
+    formset = FirstComments
     extra = 0
     can_delete = False
     fields = ("link", "status", "featured", "author_name", "submitted_at")
     readonly_fields = fields
-    ordering = ("status", "-featured", "submitted_at")
-    verbose_name_plural = "comments (open one to publish, feature or reject it)"
+    # The article's page index in its own order (comment_article_page_idx): the
+    # first rows come straight off it, waiting ones first.
+    ordering = ("status", "featured", "published_at", "pk")
+    verbose_name_plural = (
+        f"comments: the first {ARTICLE_INLINE}, waiting ones first "
+        "(open one to publish, feature or reject it; “All its comments” lists all)"
+    )
 
     @admin.display(description="comment")
     def link(self, obj: Comment) -> str:

@@ -4,6 +4,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -20,11 +21,17 @@ class QueuePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        query = self.object_list
-        capped = query.order_by().values("pk")[: COUNT_CAP + 1].count()
-        if capped <= COUNT_CAP:
-            return capped
-        return max(_planner_estimate(query) or 0, COUNT_CAP + 1)
+        return capped_count(self.object_list)
+
+
+def capped_count(queryset: QuerySet) -> int:
+    """The exact count up to COUNT_CAP rows (a LIMITed subquery: it stops after
+    COUNT_CAP index entries), PostgreSQL's planner estimate beyond (at least
+    COUNT_CAP + 1; other databases report just that)."""
+    capped = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    if capped <= COUNT_CAP:
+        return capped
+    return max(_planner_estimate(queryset) or 0, COUNT_CAP + 1)
 
 
 def _planner_estimate(queryset: object) -> int | None:

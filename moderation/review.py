@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import QueryDict
-from django.utils import timezone
 
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation import search
 from moderation import transitions as t
+from moderation.history import writer_letters
 from moderation.models import Action, Decision
+from moderation.pagination import COUNT_CAP, capped_count
 
 S = CommentStatus
 DMARC = dict(search.DMARC_RESULTS)
@@ -163,11 +163,19 @@ class Position:
     previous: Comment | None
     next: Comment | None
 
+    @property
+    def estimated(self) -> bool:
+        """Past COUNT_CAP the figures are the database's estimate."""
+        return self.total > COUNT_CAP
+
 
 def position_in(queue: QuerySet, comment: Comment) -> Position:
+    """Where `comment` stands: exact counts within COUNT_CAP of the head of the
+    queue, estimates beyond (a key press must not count 100,000 rows)."""
+    number = capped_count(_before(queue, comment)) + 1
     return Position(
-        number=_before(queue, comment).count() + 1,
-        total=queue.count(),
+        number=number,
+        total=max(capped_count(queue), number),
         previous=_before(queue, comment).order_by("-submitted_at", "-pk").first(),
         next=next_after(queue, comment),
     )
@@ -182,14 +190,7 @@ def commenter_history(comment: Comment) -> list[Comment]:
     retention period: after it, IPs are personal data we no longer hold. Only
     earlier ones: what came later is not this comment's history.
     """
-    mine = Comment.objects.none()
-    if comment.author_email:
-        mine = Comment.objects.by_commenter(email=comment.author_email)
-    if comment.source == CommentSource.WEB and comment.ip_address:
-        since = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
-        mine = mine | Comment.objects.by_commenter(
-            ip_address=comment.ip_address
-        ).filter(source=CommentSource.WEB, submitted_at__gte=since)
+    mine = writer_letters(comment)
     matched_by = (
         Case(
             When(author_email__iexact=comment.author_email, then=Value("address")),

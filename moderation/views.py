@@ -17,6 +17,7 @@ from moderation import links, search
 from moderation import review as rv
 from moderation import transitions as t
 from moderation.forms import PickOrderForm, ReviewDecisionForm
+from moderation.history import writer_record
 from moderation.models import PickLabel
 
 UNDO_SESSION_KEY = "moderation:undo-decisions"
@@ -76,6 +77,7 @@ def _review_context(
         # As visitors would see it: code as code, links as links.
         "comment_html": render_comment(comment.public_text) if comment else "",
         "history": rv.commenter_history(comment) if comment else [],
+        "writer": writer_record(comment) if comment else None,
         "auth_rows": rv.auth_rows(comment)
         if comment and comment.source == CommentSource.EMAIL
         else [],
