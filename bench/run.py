@@ -843,9 +843,9 @@ def main() -> int:
 
 def run_desk(sizes: list[int]) -> int:
     """The editors' desk at each size (its own database and cache)."""
+    sys.path.insert(0, str(BASE_DIR))
     from bench.desk import run_desk as desk
 
-    sys.path.insert(0, str(BASE_DIR))
     env = {
         **ENV,
         "DATABASE_URL": os.environ.get(
