@@ -216,6 +216,14 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="comment_queue_idx"),
+            # The admin list across statuses (newest or oldest first, a date
+            # range) and its featured filter, without sorting every row.
+            models.Index(fields=["submitted_at"], name="comment_submitted_idx"),
+            models.Index(
+                fields=["submitted_at"],
+                name="comment_featured_idx",
+                condition=Q(featured=True),
+            ),
             models.Index(
                 fields=["article", "status", "featured", "published_at"],
                 name="comment_article_page_idx",

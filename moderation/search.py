@@ -94,9 +94,12 @@ def highlight(text: str, query: str, width: int = EXCERPT) -> SafeString:
     shown = text[start:end]
     if end < len(text):
         shown = shown[: shown.rfind(" ")] if " " in shown else shown
-    marked = escape(shown)
-    if pattern:
-        marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", marked)
+    # Marked on the text, escaped piece by piece (never a mark inside "&amp;").
+    pieces, at = [], 0
+    for word in pattern.finditer(shown) if pattern else ():
+        pieces += [escape(shown[at : word.start()]), f"<mark>{escape(word[0])}</mark>"]
+        at = word.end()
+    marked = "".join([*pieces, escape(shown[at:])])
     before = "…" if start else ""
     after = "…" if start + len(shown) < len(text) else ""
     return format_html("{}{}{}", before, mark_safe(marked), after)
@@ -107,7 +110,7 @@ def _words_pattern(query: str) -> re.Pattern | None:
     stems = sorted({_stem(w) for w in words(query) if w}, key=len, reverse=True)
     if not stems:
         return None
-    alternatives = "|".join(re.escape(escape(stem)) for stem in stems)
+    alternatives = "|".join(re.escape(stem) for stem in stems)
     return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
 
 
