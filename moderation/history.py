@@ -146,7 +146,10 @@ def sent_before(comment: Comment, newest: QuerySet) -> SentBefore | None:
             decided_at=Subquery(last.values("at")[:1]),
             note=Subquery(last.values("note")[:1]),
         )
-        .order_by("-submitted_at", "-pk")
+        # The closest first: an order no index gives, so the writer's few letters
+        # are found first (walking an index in date order would compare texts
+        # all the way through the table).
+        .order_by("-likeness", "-submitted_at", "-pk")
         .values("pk", "status", "decided_at", "note", "content_hash")
         .first()
     )
