@@ -53,6 +53,18 @@ class CommentQuerySet(models.QuerySet):
             | Q(feature_order=comment.feature_order) & earlier
         )
 
+    def count_ahead_of(self, comment: "Comment") -> int:
+        """How many of ahead_of(comment) there are, counted in separate ranges of
+        the article's page index: their OR would read each row from the table."""
+        if comment.featured:
+            return self.ahead_of(comment).count()
+        plain = self.filter(featured=False)
+        return (
+            self.filter(featured=True).count()
+            + plain.filter(published_at__lt=comment.published_at).count()
+            + plain.filter(published_at=comment.published_at, pk__lt=comment.pk).count()
+        )
+
     def featured(self) -> "CommentQuerySet":
         return self.published().filter(featured=True)
 

@@ -64,4 +64,4 @@ def page_of_comment(comment: Comment) -> int:
     if comment.status != CommentStatus.PUBLISHED or comment.published_at is None:
         return 1
     ahead = Comment.objects.published().for_article(comment.article_id)
-    return ahead.ahead_of(comment).count() // settings.COMMENTS_PER_PAGE + 1
+    return ahead.count_ahead_of(comment) // settings.COMMENTS_PER_PAGE + 1
