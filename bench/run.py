@@ -10,7 +10,10 @@ table shaped like the peers' RESULTS.md and writes the medians to
 var/bench/latest.json. Every server it starts is stopped on exit (by PID). Traffic
 goes to 127.0.0.1 only. It is a benchmark, not a test.
 
-Options: --reps N (3), --duration S (10), --quick (1 rep of 5 s, for trying things).
+Options: --reps N (3), --duration S (10), --quick (1 rep of 5 s, for trying things);
+then the editors' desk at --sizes (10000,100000,1000000; bench/desk.py), or only
+that with --desk (DESK_DATABASE_URL, default .../sourcehat_desk; DESK_CACHE_URL,
+default redis://127.0.0.1:6379/7).
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sourcehat_bench;
 the database is dropped and re-created), CACHE_URL (redis://127.0.0.1:6379/1),
 PEERS_DIR (/tmp/peers): the ratios use the newest run of the peers' harness there
@@ -655,7 +658,18 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--desk", action="store_true", help="only the editors' desk (bench/desk.py)"
+    )
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,1000000",
+        help="comment counts for the desk, comma-separated",
+    )
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
+    if args.desk:
+        return run_desk(sizes)
     if args.quick:
         args.reps, args.duration = 1, 5
     started = time.monotonic()
@@ -827,7 +841,23 @@ def main() -> int:
         f"\nWrote {OUT_DIR / 'latest.json'} (raw wrk output: {raw}); "
         f"total {time.monotonic() - started:.0f} s"
     )
-    return 0
+    return run_desk(sizes)
+
+
+def run_desk(sizes: list[int]) -> int:
+    """The editors' desk at each size (its own database and cache)."""
+    sys.path.insert(0, str(BASE_DIR))
+    from bench.desk import run_desk as desk
+
+    env = {
+        **ENV,
+        "DATABASE_URL": os.environ.get(
+            "DESK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sourcehat_desk"
+        ),
+        "CACHE_URL": os.environ.get("DESK_CACHE_URL", "redis://127.0.0.1:6379/7"),
+    }
+    atexit.register(_stop_children)
+    return desk(sizes, env)
 
 
 if __name__ == "__main__":

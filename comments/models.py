@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from blog.models import Article
+from comments.search import SearchDocument, match
 
 
 class CommentStatus(models.TextChoices):
@@ -17,6 +19,10 @@ class CommentStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
     SPAM = "spam", "Spam"
+
+
+# A search also finds the comments of the newest mails whose subject matches.
+SUBJECT_MATCHES = 200
 
 
 class CommentSource(models.TextChoices):
@@ -40,6 +46,31 @@ class CommentQuerySet(models.QuerySet):
         """What visitors see, in page order: picks first (in the editors' order)."""
         return self.filter(status=CommentStatus.PUBLISHED).order_by(
             "-featured", "feature_order", "published_at", "pk"
+        )
+
+    def ahead_of(self, comment: "Comment") -> "CommentQuerySet":
+        """Published comments shown before `comment` on its article's pages (the
+        order of published(): picks in the editors' order, then by publication)."""
+        earlier = Q(published_at__lt=comment.published_at) | Q(
+            published_at=comment.published_at, pk__lt=comment.pk
+        )
+        if not comment.featured:
+            return self.filter(Q(featured=True) | Q(featured=False) & earlier)
+        return self.filter(featured=True).filter(
+            Q(feature_order__lt=comment.feature_order)
+            | Q(feature_order=comment.feature_order) & earlier
+        )
+
+    def count_ahead_of(self, comment: "Comment") -> int:
+        """How many of ahead_of(comment) there are, counted in separate ranges of
+        the article's page index: their OR would read each row from the table."""
+        if comment.featured:
+            return self.ahead_of(comment).count()
+        plain = self.filter(featured=False)
+        return (
+            self.filter(featured=True).count()
+            + plain.filter(published_at__lt=comment.published_at).count()
+            + plain.filter(published_at=comment.published_at, pk__lt=comment.pk).count()
         )
 
     def featured(self) -> "CommentQuerySet":
@@ -85,6 +116,30 @@ class CommentQuerySet(models.QuerySet):
         if ip_address:
             match |= Q(ip_address=ip_address)
         return self.filter(match)
+
+    def search(self, query: str) -> "CommentQuerySet":
+        """Comments with every word of `query` in their text, name, address or
+        email subject, best first (comments/search.py: the database's index)."""
+        vendor = connections[self.db].vendor
+        condition, rank = match(query, vendor=vendor)
+        # Subjects live on the email row: its own index gives the newest matching
+        # mails (one small query), so the comment table is read through indexes
+        # only (an OR across a join would read every row).
+        mails = InboundEmail.objects.filter(condition).order_by("-received_at")
+        ids = list(mails.values_list("pk", flat=True)[:SUBJECT_MATCHES])
+        if ids:
+            condition |= Q(inbound_email__in=ids)
+        return self.filter(condition).annotate(search_rank=rank)
+
+    def by_relevance(self) -> "CommentQuerySet":
+        """A search's results, best first, then newest (after search())."""
+        return self.order_by("-search_rank", "-submitted_at", "-pk")
+
+
+class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    def get_queryset(self) -> CommentQuerySet:
+        # The search document is the database's to read: rows never carry it.
+        return super().get_queryset().defer("search_document")
 
 
 class Comment(models.Model):
@@ -150,8 +205,17 @@ class Comment(models.Model):
     # The origin_id of the comment it answered, kept until that one is found
     # (a reply may come before its parent in an export).
     origin_reply_to = models.CharField(max_length=255, blank=True, editable=False)
+    # What a search reads (comments.search): kept by the database itself, so
+    # every path that writes the text (intake, edits, imports, erasure) keeps it.
+    search_document = models.GeneratedField(
+        expression=SearchDocument(
+            texts=("body", "edited_body"), names=("author_name", "author_email")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
-    objects = CommentQuerySet.as_manager()
+    objects = CommentManager()
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -172,6 +236,14 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="comment_queue_idx"),
+            # The admin list's featured filter, without walking every published
+            # comment. (Not one on submitted_at alone: the planner then walks it
+            # for a writer's newest letters instead of their address index.)
+            models.Index(
+                fields=["submitted_at"],
+                name="comment_featured_idx",
+                condition=Q(featured=True),
+            ),
             models.Index(
                 fields=["article", "status", "featured", "published_at"],
                 name="comment_article_page_idx",
@@ -292,6 +364,12 @@ class InboundEmail(models.Model):
     )
     processing_notes = models.JSONField(
         default=list, blank=True, help_text="What was left unread (a limit reached)."
+    )
+    # The subject, searchable (comments.search), kept by the database.
+    search_document = models.GeneratedField(
+        expression=SearchDocument(texts=("subject",)),
+        output_field=SearchVectorField(),
+        db_persist=True,
     )
 
     objects = InboundEmailQuerySet.as_manager()

@@ -59,11 +59,9 @@ def comments_page(article: Article, page: int) -> list[Comment]:
 
 
 def page_of_comment(comment: Comment) -> int:
-    """The page a published comment is on, for its permalink."""
-    ids = list(
-        Comment.objects.published()
-        .for_article(comment.article_id)
-        .values_list("pk", flat=True)
-    )
-    per_page = settings.COMMENTS_PER_PAGE
-    return ids.index(comment.pk) // per_page + 1 if comment.pk in ids else 1
+    """The page a published comment is on, for its permalink: the comments before
+    it, counted in the article's page index (not loaded)."""
+    if comment.status != CommentStatus.PUBLISHED or comment.published_at is None:
+        return 1
+    ahead = Comment.objects.published().for_article(comment.article_id)
+    return ahead.count_ahead_of(comment) // settings.COMMENTS_PER_PAGE + 1

@@ -3,8 +3,11 @@
 from functools import partial
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.admin.views.main import ORDER_VAR
+from django.db.models import QuerySet, Value
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -16,12 +19,12 @@ from blog.admin import ArticleAdmin
 from blog.models import Article
 from comments.models import Comment, CommentQuerySet, CommentSource, CommentStatus
 from comments.rendering import render_comment
-from moderation import decisions
+from moderation import decisions, history, search
 from moderation import transitions as t
 from moderation.forms import CommentChangeForm
 from moderation.models import Decision, PickLabel, RejectReason
 from moderation.pagination import QueuePaginator
-from moderation.review import whose
+from moderation.review import parse_id, whose
 
 # The comment list's filters sit in one row above the table, each folded to
 # "title: current choice" (the list fits 1280 px beside the admin's side menu).
@@ -89,6 +92,30 @@ class FeaturedFilter(admin.BooleanFieldListFilter):
 
 class ArticleFilter(admin.RelatedFieldListFilter):
     template = DROPDOWN_FILTER
+
+    def field_choices(self, field, request, model_admin):
+        # Not every article (10,000 options on each page): the newest with
+        # letters waiting, and the one chosen.
+        chosen = self.lookup_val[0] if self.lookup_val else None
+        articles = search.article_choices(parse_id(chosen))
+        return [(article.pk, str(article)) for article in articles]
+
+
+class DateFilter(admin.DateFieldListFilter):
+    template = DROPDOWN_FILTER
+
+
+class DmarcFilter(admin.SimpleListFilter):
+    template = DROPDOWN_FILTER
+    title = "DMARC"
+    parameter_name = "dmarc"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> tuple:
+        return search.DMARC_RESULTS
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return search.with_dmarc(queryset, value) if value else queryset
 
 
 class DecisionInline(admin.TabularInline):
@@ -161,8 +188,11 @@ class CommentAdmin(admin.ModelAdmin):
         UnroutedFilter,
         ("featured", FeaturedFilter),
         ("article", ArticleFilter),
+        DmarcFilter,
+        ("submitted_at", DateFilter),
     )
     list_select_related = ("article",)
+    raw_id_fields = ("article",)  # a menu of every article grows with the site
     search_fields = ("body", "edited_body", "author_name", "author_email")
     ordering = ("submitted_at", "pk")
     date_hierarchy = None
@@ -174,7 +204,16 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             "The comment",
-            {"fields": ("article", "status_line", "body", "edited_body", "preview")},
+            {
+                "fields": (
+                    "article",
+                    "status_line",
+                    "writer_record",
+                    "body",
+                    "edited_body",
+                    "preview",
+                )
+            },
         ),
         (
             "What trimming removed (email)",
@@ -199,6 +238,7 @@ class CommentAdmin(admin.ModelAdmin):
     # transitions (and their Decision), and save_model saves only through them.
     readonly_fields = (
         "status_line",
+        "writer_record",
         "body",
         "preview",
         "trimmed_text",
@@ -219,6 +259,18 @@ class CommentAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .defer("trimmed_text", "body_html", "article__body", "article__body_html")
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # The database's full-text index (comments/search.py), not LIKE on four
+        # columns; the term rides along for the excerpt's marks.
+        if not search_term.strip():
+            return queryset, False
+        found = queryset.search(search_term).annotate(search_terms=Value(search_term))
+        if ORDER_VAR not in request.GET:  # unless a column was clicked
+            found = found.by_relevance()
+        return found, False
 
     def get_urls(self) -> list:
         # The editor's desk (moderation/views.py) inside the admin: its login, its
@@ -252,6 +304,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
+        if getattr(obj, "search_terms", ""):
+            return search.highlight(obj.public_text, obj.search_terms, SHORT_EXCERPT)
         return Truncator(obj.excerpt).chars(SHORT_EXCERPT)
 
     @admin.display(description="article", ordering="article__title")
@@ -286,6 +340,13 @@ class CommentAdmin(admin.ModelAdmin):
     def status_line(self, obj: Comment) -> str:
         pick = f" · {obj.pick_mark}" if obj.featured else ""
         return f"{obj.get_status_display()}{pick}"
+
+    @admin.display(description="writer")
+    def writer_record(self, obj: Comment) -> str:
+        return render_to_string(
+            "moderation/includes/_writer_record.html",
+            {"record": history.writer_record(obj)},
+        )
 
     @admin.display(description="as visitors will see it")
     def preview(self, obj: Comment) -> str:
@@ -426,16 +487,35 @@ class RejectReasonAdmin(admin.ModelAdmin):
     list_editable = ("position",)
 
 
+class FirstComments(BaseInlineFormSet):
+    """The first ARTICLE_INLINE comments only: an article may have 50,000 (the
+    page links to all of them in the comment list)."""
+
+    def get_queryset(self) -> QuerySet:
+        if not hasattr(self, "_first"):
+            self._first = super().get_queryset()[:ARTICLE_INLINE]
+        return self._first
+
+
+ARTICLE_INLINE = 20
+
+
 class ArticleCommentInline(admin.TabularInline):
     """An article's comments on its admin page: pick the best in one place."""
 
     model = Comment
+    formset = FirstComments
     extra = 0
     can_delete = False
     fields = ("link", "status", "featured", "author_name", "submitted_at")
     readonly_fields = fields
-    ordering = ("status", "-featured", "submitted_at")
-    verbose_name_plural = "comments (open one to publish, feature or reject it)"
+    # The article's page index in its own order (comment_article_page_idx): the
+    # first rows come straight off it, waiting ones first.
+    ordering = ("status", "featured", "published_at", "pk")
+    verbose_name_plural = (
+        f"comments: the first {ARTICLE_INLINE}, waiting ones first "
+        "(open one to publish, feature or reject it; “All its comments” lists all)"
+    )
 
     @admin.display(description="comment")
     def link(self, obj: Comment) -> str:

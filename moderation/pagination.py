@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -19,11 +20,23 @@ class QueuePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        query, cap = self.object_list, settings.MODERATION_QUEUE_COUNT_CAP
-        capped = query.order_by().values("pk")[: cap + 1].count()
-        if capped <= cap:
-            return capped
-        return max(_planner_estimate(query) or 0, cap + 1)
+        return capped_count(self.object_list)
+
+
+def count_cap() -> int:
+    """Exact counts stop here (the MODERATION_QUEUE_COUNT_CAP setting)."""
+    return settings.MODERATION_QUEUE_COUNT_CAP
+
+
+def capped_count(queryset: QuerySet) -> int:
+    """The exact count up to the cap (a LIMITed subquery: it stops after that many
+    index entries), PostgreSQL's planner estimate beyond (at least cap + 1; other
+    databases report just that)."""
+    cap = count_cap()
+    capped = queryset.order_by().values("pk")[: cap + 1].count()
+    if capped <= cap:
+        return capped
+    return max(_planner_estimate(queryset) or 0, cap + 1)
 
 
 def _planner_estimate(queryset: object) -> int | None:

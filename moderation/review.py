@@ -5,23 +5,24 @@ comments is here, through queryset methods and the transitions.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import QueryDict
-from django.utils import timezone
 
 from comments.models import Comment, CommentSource, CommentStatus
-from moderation import decisions
+from moderation import decisions, search
 from moderation import transitions as t
 from moderation.forms import parse_id
+from moderation.history import writer_letters
 from moderation.models import Action, Decision
+from moderation.pagination import capped_count, count_cap
 
 S = CommentStatus
+DMARC = dict(search.DMARC_RESULTS)
 HISTORY_LIMIT = 20
 # One key that writes two decisions ("f": publish + feature, "e": edit + publish)
 # is one step for undo, if the two were written this close together.
@@ -36,6 +37,11 @@ class ReviewFilters:
     article: int | None = None
     source: str = ""
     unrouted: bool = False
+    # Search and the filters beside it (moderation/search.py).
+    q: str = ""
+    dmarc: str = ""
+    since: date | None = None
+    until: date | None = None
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "ReviewFilters":
@@ -44,6 +50,10 @@ class ReviewFilters:
             article=parse_id(query.get("article")),
             source=source if source in CommentSource.values else "",
             unrouted=query.get("unrouted") == "1",
+            q=query.get("q", "").strip()[:200],
+            dmarc=query.get("dmarc", "") if query.get("dmarc") in DMARC else "",
+            since=search.parse_day(query.get("since")),
+            until=search.parse_day(query.get("until")),
         )
 
     def apply(self, queryset: QuerySet) -> QuerySet:
@@ -53,7 +63,11 @@ class ReviewFilters:
             queryset = queryset.for_article(self.article)
         if self.source:
             queryset = queryset.filter(source=self.source)
-        return queryset
+        if self.dmarc:
+            queryset = search.with_dmarc(queryset, self.dmarc)
+        queryset = search.submitted_between(queryset, self.since, self.until)
+        # In queue order, not by relevance: next and previous walk the queue.
+        return queryset.search(self.q) if self.q else queryset
 
     def query_string(self, **extra: object) -> str:
         """The filters (plus `extra`, e.g. c=<pk>) as a query string, no '?'."""
@@ -64,12 +78,23 @@ class ReviewFilters:
             params["source"] = self.source
         if self.unrouted:
             params["unrouted"] = 1
+        for name in ("q", "dmarc", "since", "until"):
+            if getattr(self, name):
+                params[name] = getattr(self, name)
         params.update({k: v for k, v in extra.items() if v is not None})
         return urlencode(params)
 
     @property
     def active(self) -> bool:
-        return bool(self.article is not None or self.source or self.unrouted)
+        return bool(
+            self.article is not None
+            or self.source
+            or self.unrouted
+            or self.q
+            or self.dmarc
+            or self.since
+            or self.until
+        )
 
 
 def review_queue(filters: ReviewFilters) -> QuerySet:
@@ -117,11 +142,19 @@ class Position:
     previous: Comment | None
     next: Comment | None
 
+    @property
+    def estimated(self) -> bool:
+        """Past the count cap the figures are the database's estimate."""
+        return self.total > count_cap()
+
 
 def position_in(queue: QuerySet, comment: Comment) -> Position:
+    """Where `comment` stands: exact counts within the count cap of the head of the
+    queue, estimates beyond (a key press must not count 100,000 rows)."""
+    number = capped_count(_before(queue, comment)) + 1
     return Position(
-        number=_before(queue, comment).count() + 1,
-        total=queue.count(),
+        number=number,
+        total=max(capped_count(queue), number),
         previous=_before(queue, comment).order_by("-submitted_at", "-pk").first(),
         next=next_after(queue, comment),
     )
@@ -136,14 +169,7 @@ def commenter_history(comment: Comment) -> list[Comment]:
     retention period: after it, IPs are personal data we no longer hold. Only
     earlier ones: what came later is not this comment's history.
     """
-    mine = Comment.objects.none()
-    if comment.author_email:
-        mine = Comment.objects.by_commenter(email=comment.author_email)
-    if comment.source == CommentSource.WEB and comment.ip_address:
-        since = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
-        mine = mine | Comment.objects.by_commenter(
-            ip_address=comment.ip_address
-        ).filter(source=CommentSource.WEB, submitted_at__gte=since)
+    mine = writer_letters(comment)
     matched_by = (
         Case(
             When(author_email__iexact=comment.author_email, then=Value("address")),

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 from blog.models import Article
 from comments.models import Comment, CommentSource
 from comments.rendering import render_comment
-from moderation import links
+from moderation import links, search
 from moderation import review as rv
 from moderation import transitions as t
 from moderation.forms import PickOrderForm, ReviewDecisionForm
+from moderation.history import writer_record
 from moderation.models import PickLabel
 from moderation.permissions import is_editor
 
@@ -77,6 +78,7 @@ def _review_context(
         # As visitors would see it: code as code, links as links.
         "comment_html": render_comment(comment.public_text) if comment else "",
         "history": rv.commenter_history(comment) if comment else [],
+        "writer": writer_record(comment) if comment else None,
         "auth_rows": rv.auth_rows(comment)
         if comment and comment.source == CommentSource.EMAIL
         else [],
@@ -86,9 +88,8 @@ def _review_context(
         "form": ReviewDecisionForm(
             initial={"text": comment.public_text if comment else ""}
         ),
-        "article_choices": Article.objects.filter(
-            pk__in=Comment.objects.awaiting_review().values("article_id")
-        ).order_by("title"),
+        "article_choices": search.article_choices(filters.article),
+        "dmarc_choices": search.DMARC_RESULTS,
         "source_choices": CommentSource.choices,
     }
 

@@ -236,7 +236,7 @@ def test_comment_list_filters_are_folded_showing_their_choice(editor_client):
     soup = BeautifulSoup(editor_client.get(QUEUE).content.decode(), "html.parser")
 
     folded = soup.select("#changelist-filter details")
-    assert len(folded) == 5
+    assert len(folded) == 7  # status, source, routing, featured, article, DMARC, date
     assert not any(d.has_attr("open") for d in folded)
     summaries = [" ".join(d.summary.get_text().split()) for d in folded]
     assert summaries[0] == "Status: Awaiting review"

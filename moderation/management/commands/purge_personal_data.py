@@ -13,10 +13,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from comments.models import Comment, InboundEmail
 from config.commands import DocumentedCommand
+
+DELETE_BATCH = 2000
 
 
 class Command(DocumentedCommand):
@@ -52,7 +55,7 @@ class Command(DocumentedCommand):
                 counts = (
                     network.update(ip_address=None, user_agent=""),
                     raw.update(raw=b"", extracted_text="", raw_purged_at=now),
-                    doomed.delete()[1].get("comments.Comment", 0),
+                    _delete_in_batches(doomed),
                 )
         self.stdout.write(
             f"Older than {days} days: {verb} blank the IP address and browser of "
@@ -63,3 +66,13 @@ class Command(DocumentedCommand):
                 f"{verb.capitalize()} delete {counts[2]} spam or rejected comment(s) "
                 f"older than {options['spam_older_than']} days."
             )
+
+
+def _delete_in_batches(comments: QuerySet) -> int:
+    """Delete in batches of DELETE_BATCH: Django's delete() collects every row it
+    deletes (and their decisions) in memory first, 200,000 of them at once."""
+    deleted = 0
+    while batch := list(comments.values_list("pk", flat=True)[:DELETE_BATCH]):
+        counts = Comment.objects.filter(pk__in=batch).delete()[1]
+        deleted += counts.get("comments.Comment", 0)
+    return deleted
