@@ -15,4 +15,6 @@ urlpatterns = [
     ),
     path("comments/sent/<str:token>/", views.receipt, name="receipt"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
+    path("mail/confirm/<str:token>/", views.confirm_address, name="confirm"),
+    path("mail/stop/<str:token>/", views.stop_mail, name="stop"),
 ]

@@ -11,15 +11,18 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
-from moderation.models import Action, Decision
-from moderation.publication_notice import enqueue_publication_notice
+from comments.validation import clean_body, clean_name
+from moderation.models import Action, Decision, WriterNoticeKind
+from moderation.word_back import tell_writer_on_commit
 
 S = CommentStatus
 PUBLISHABLE_FROM = (S.PENDING, S.REJECTED, S.SPAM)
@@ -134,8 +137,7 @@ def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comm
         visible=True,
         note=note,
     )
-    if current.notify_on_publish and current.author_email:
-        transaction.on_commit(partial(enqueue_publication_notice, current.pk))
+    tell_writer_on_commit(comment_id=current.pk, kind=WriterNoticeKind.PUBLISHED)
     return current
 
 
@@ -166,9 +168,12 @@ def _move(
 
 
 @transaction.atomic
-def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Comment:
-    """Turn a comment down (from published: take it off the page)."""
-    return _move(
+def reject_comment(
+    *, comment: Comment, editor: Editor, reason: str = "", tell_writer: bool = False
+) -> Comment:
+    """Turn a comment down (from published: take it off the page); with
+    tell_writer, the reason goes to a proven writer (by default nothing is sent)."""
+    current = _move(
         comment,
         editor=editor,
         to=S.REJECTED,
@@ -177,6 +182,11 @@ def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Com
         verb="rejected",
         note=reason,
     )
+    if tell_writer and reason.strip():
+        tell_writer_on_commit(
+            comment_id=current.pk, kind=WriterNoticeKind.REJECTED, reason=reason
+        )
+    return current
 
 
 @transaction.atomic
@@ -333,6 +343,112 @@ def reorder_features(
     touch_article(article.pk)
 
 
+def _valid(clean: Callable[[str], str], value: str, comment: Comment) -> str:
+    """The form's own rule for the value (comments/validation.py), so no decision
+    puts on a page what the form refuses."""
+    try:
+        return clean(value)
+    except ValidationError as exc:
+        raise InvalidTransition(f"comment {comment.pk}: {exc.messages[0]}") from exc
+
+
+@transaction.atomic
+def rename_comment(*, comment: Comment, editor: Editor, name: str) -> Comment:
+    """Set the name shown with a comment; the old one is kept in the Decision."""
+    current = _lock(comment)
+    new_name = _valid(clean_name, name, current)
+    if new_name == current.author_name:
+        raise InvalidTransition(f"comment {current.pk} already shows that name")
+    old_name, current.author_name = current.author_name, new_name
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.RENAME,
+        from_status=current.status,
+        fields=["author_name"],
+        visible=current.status == S.PUBLISHED,
+        note=new_name,
+        previous_text=old_name,
+    )
+
+
+def reply_signature(editor: Editor) -> str:
+    """The name an editors' reply is signed with (EDITORS_REPLY_SIGNED_BY)."""
+    if settings.EDITORS_REPLY_SIGNED_BY == "editor" and editor is not None:
+        full_name = " ".join(editor.get_full_name().split())
+        if full_name:
+            return full_name[:150]
+    return settings.SITE_NAME
+
+
+def _write_reply(
+    comment: Comment, *, editor: Editor, text: str, action: str, has_reply: bool
+) -> Comment:
+    current = _lock(comment)
+    _check(current, (S.PUBLISHED,), "answered")
+    if bool(current.reply_text) != has_reply:
+        state = "already has" if current.reply_text else "has no"
+        raise InvalidTransition(f"comment {current.pk} {state} an editors' reply")
+    new_text = _valid(clean_body, text, current) if text else ""
+    if has_reply and new_text == current.reply_text:
+        raise InvalidTransition(f"comment {current.pk}: the reply is unchanged")
+    previous = current.reply_text
+    current.reply_text, current.reply_html = new_text, ""
+    current.reply_author, current.replied_at = "", None
+    if new_text:
+        current.reply_html = render_comment(new_text)
+        current.reply_author = reply_signature(editor)
+        current.replied_at = timezone.now()
+    return _finish(
+        current,
+        editor=editor,
+        action=action,
+        from_status=current.status,
+        fields=["reply_text", "reply_html", "reply_author", "replied_at"],
+        visible=True,
+        previous_text=previous,
+    )
+
+
+@transaction.atomic
+def reply_to_comment(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Write the editors' reply under a published comment."""
+    if not text.strip():
+        raise InvalidTransition(f"comment {comment.pk}: the reply is empty")
+    return _write_reply(
+        comment, editor=editor, text=text, action=Action.REPLY, has_reply=False
+    )
+
+
+@transaction.atomic
+def edit_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Change the editors' reply under a comment (the old text is kept)."""
+    if not text.strip():
+        raise InvalidTransition(f"comment {comment.pk}: the reply is empty")
+    return _write_reply(
+        comment, editor=editor, text=text, action=Action.EDIT_REPLY, has_reply=True
+    )
+
+
+@transaction.atomic
+def remove_reply(*, comment: Comment, editor: Editor) -> Comment:
+    """Take the editors' reply off a comment (the text is kept in the Decision)."""
+    return _write_reply(
+        comment, editor=editor, text="", action=Action.REMOVE_REPLY, has_reply=True
+    )
+
+
+@transaction.atomic
+def set_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Reply, edit the reply or remove it, whichever makes the reply `text`."""
+    has_reply = bool(_lock(comment).reply_text)
+    if not text.strip():
+        return remove_reply(comment=comment, editor=editor)
+    if has_reply:
+        return edit_reply(comment=comment, editor=editor, text=text)
+    return reply_to_comment(comment=comment, editor=editor, text=text)
+
+
 class Move(NamedTuple):
     move: Callable[..., Comment]
     note: str  # the keyword that takes the decision's note: reason, label, note
@@ -381,6 +497,14 @@ def undo_decision(*, decision: Decision, editor: Editor) -> Comment:
         return feature_comment(comment=comment, editor=editor)
     if decision.action == Action.EDIT:
         return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
+    if decision.action == Action.RENAME:
+        return rename_comment(
+            comment=comment, editor=editor, name=decision.previous_text
+        )
+    if decision.action == Action.REPLY:
+        return remove_reply(comment=comment, editor=editor)
+    if decision.action in (Action.EDIT_REPLY, Action.REMOVE_REPLY):
+        return set_reply(comment=comment, editor=editor, text=decision.previous_text)
     if target not in UNDO_TO:
         raise InvalidTransition(f"decision {decision.pk} can't be undone")
     return apply_decision(
@@ -394,13 +518,18 @@ __all__ = [
     "apply_decision",
     "assign_article",
     "edit_comment",
+    "edit_reply",
     "feature_comment",
     "mark_spam",
     "publish_and_feature",
     "publish_comment",
     "reject_comment",
+    "remove_reply",
+    "rename_comment",
     "reorder_features",
+    "reply_to_comment",
     "return_to_pending",
+    "set_reply",
     "touch_article",
     "undo_decision",
     "unfeature_comment",
