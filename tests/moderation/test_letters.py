@@ -579,3 +579,15 @@ def test_privacy_page_says_what_is_sent_and_how_to_stop_it(client):
     assert "“stop these emails” link" in text
     assert "list of addresses never to write to" in text
     assert "Nothing is ever sent about comments caught as spam" in text
+
+
+def test_editors_see_the_suppression_list_in_the_admin(editor_client, editor):
+    t.publish_comment(comment=letter(make_article()), editor=editor)
+    ingest_raw_email(bounce_for("sam@example.org"))
+
+    response = editor_client.get(
+        "/admin/comments/writeraddress/?suppressed_because=bounced"
+    )
+
+    assert response.status_code == 200
+    assert "sam@example.org" in response.text and "Mail to it bounced" in response.text
