@@ -5,11 +5,13 @@ to a proven address that is not on the suppression list (comments.writers decide
 both, for every send path). A publication, or a rejection whose reason the editor
 chose to send, becomes a WriterNotice; the address gets at most one message a day,
 so what accumulates in between goes out together: a task runs when the address's
-day is up (the database backend defers it; where the backend can't wait, as in
-development, `manage.py send_word_back` sends what is due). Spam never sends.
+day is up, and no sooner than GRACE after the decision (the database backend
+defers it; where the backend can't wait, as in development, the first message goes
+at once and `manage.py send_word_back` sends what is due later). Spam never sends.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +31,7 @@ from comments.writers import (
 from moderation.models import RejectReason, WriterNotice, WriterNoticeKind
 
 logger = logging.getLogger("sourcehat.mail")
+GRACE = timedelta(minutes=10)
 STILL_TRUE = {
     WriterNoticeKind.PUBLISHED: CommentStatus.PUBLISHED,
     WriterNoticeKind.REJECTED: CommentStatus.REJECTED,
@@ -69,10 +72,13 @@ def tell_writer(*, comment_id: int, kind: str, reason: str = "") -> WriterNotice
         reason=_words_for(reason) if kind == WriterNoticeKind.REJECTED else "",
     )
     when = next_message_at(row)
-    if when <= timezone.now():
-        send_word_back.enqueue(row.pk)
-    elif default_task_backend.supports_defer:
+    if default_task_backend.supports_defer:
+        # A grace period: a reply written just after publishing goes in the same
+        # message, and a decision undone at once is never announced.
+        when = max(when, timezone.now() + GRACE)
         send_word_back.using(run_after=when).enqueue(row.pk)
+    elif when <= timezone.now():
+        send_word_back.enqueue(row.pk)
     return notice
 
 

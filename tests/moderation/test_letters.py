@@ -311,6 +311,25 @@ def test_comment_taken_down_before_its_batch_is_not_announced(editor, mailoutbox
     assert len(to(mailoutbox, "sam@example.org")) == 1
 
 
+def test_deferring_backend_waits_a_grace_period_before_the_first_message(
+    editor, settings, mailoutbox
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    before = timezone.now()
+
+    t.publish_comment(comment=letter(make_article()), editor=editor)
+
+    [result] = [
+        r for r in default_task_backend.results if r.task.name == "send_word_back"
+    ]
+    assert result.task.run_after >= before + timedelta(minutes=10)
+    assert to(mailoutbox, "sam@example.org") == []
+
+
 def test_deferring_backend_schedules_the_batch_for_the_next_day(editor, settings):
     from django_tasks import default_task_backend
 
