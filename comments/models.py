@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from blog.models import Article
 
@@ -22,6 +23,13 @@ class CommentSource(models.TextChoices):
     WEB = "web", "Web form"
     EMAIL = "email", "Email"
     IMPORT = "import", "Imported"
+
+
+def dated_here(prefix: str = "") -> Q:
+    """Comments whose `submitted_at` is when they reached us: not imported ones,
+    which keep the old system's date (waits and overdue alerts leave them out).
+    `prefix` reaches them through a relation ("comment__")."""
+    return ~Q(**{f"{prefix}source": CommentSource.IMPORT})
 
 
 class CommentQuerySet(models.QuerySet):
@@ -242,8 +250,7 @@ class Comment(models.Model):
 
     @property
     def excerpt(self) -> str:
-        text = " ".join(self.public_text.split())
-        return text if len(text) <= 80 else text[:79] + "…"
+        return Truncator(" ".join(self.public_text.split())).chars(80)
 
 
 class InboundOutcome(models.TextChoices):

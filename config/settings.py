@@ -178,6 +178,8 @@ EDITOR_NOTICE_INTERVAL_MINUTES = env.int("EDITOR_NOTICE_INTERVAL_MINUTES", defau
 # Who an editors' reply under a letter is signed by: "site" (SITE_NAME) or "editor"
 # (the editor's full name, or SITE_NAME when their account has none).
 EDITORS_REPLY_SIGNED_BY = env.str("EDITORS_REPLY_SIGNED_BY", default="site")
+# The comment list counts the queue exactly up to this many rows, estimates beyond.
+MODERATION_QUEUE_COUNT_CAP = env.int("MODERATION_QUEUE_COUNT_CAP", default=10_000)
 MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN = env.bool(
     "MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN", default=False
 )

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from blog.admin import ArticleAdmin
 from blog.models import Article
 from comments.models import Comment, CommentQuerySet, CommentSource, CommentStatus
 from comments.rendering import render_comment
+from moderation import decisions
 from moderation import transitions as t
 from moderation.forms import CommentChangeForm
 from moderation.models import Decision, PickLabel, RejectReason
@@ -107,8 +109,8 @@ class DecisionInline(admin.TabularInline):
 def _apply(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, action: str
 ) -> None:
-    """A bulk action: the decision `action` (transitions.DECISIONS) on each one."""
-    verb = DECISION_BUTTONS[action]
+    """A bulk action: the decision `action` (moderation/decisions.py) on each one."""
+    done_word = decisions.kind(action).said
     done, skipped = 0, []
     for comment in queryset.order_by("submitted_at", "pk"):
         try:
@@ -118,26 +120,25 @@ def _apply(
             skipped.append(str(comment.pk))
     if done:
         modeladmin.message_user(
-            request, f"{verb} {done} comment{'s' if done != 1 else ''}."
+            request, f"{done_word} {done} comment{'s' if done != 1 else ''}."
         )
     if skipped:
         modeladmin.message_user(
             request,
-            f"Skipped {len(skipped)} that can't be {verb.lower()} from their state "
-            f"(unrouted, or already there): #{', #'.join(skipped)}.",
+            f"Skipped {len(skipped)} that can't be {done_word.lower()} from their "
+            f"state (unrouted, or already there): #{', #'.join(skipped)}.",
             level=messages.WARNING,
         )
 
 
-# What each decision did, for the buttons on a comment's page (named _<decision>
-# in the form) and the bulk actions' messages.
-DECISION_BUTTONS = {
-    "publish": "Published",
-    "feature": "Published and featured",
-    "reject": "Rejected",
-    "spam": "Marked as spam",
-    "pending": "Returned to the queue",
-}
+def _bulk_action(kind: decisions.Kind):
+    """The admin bulk action of a decision whose row has a `bulk` description."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet):
+        _apply(modeladmin, request, qs, kind.key)
+
+    action.__name__ = kind.key  # the action's name in the admin's form
+    return admin.action(description=kind.bulk, permissions=["change"])(action)
 
 
 @admin.register(Comment)
@@ -167,13 +168,7 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     paginator = QueuePaginator  # no full COUNT of a 100,000-comment queue
-    actions = (
-        "publish",
-        "publish_and_feature",
-        "reject",
-        "mark_spam",
-        "back_to_pending",
-    )
+    actions = tuple(_bulk_action(k) for k in decisions.offered("bulk"))
     inlines = (DecisionInline,)
     fieldsets = (
         (
@@ -256,10 +251,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt_column(self, obj: Comment) -> str:
-        text = obj.excerpt
-        if len(text) > SHORT_EXCERPT:
-            text = text[: SHORT_EXCERPT - 1].rstrip() + "…"
-        return text
+        return Truncator(obj.excerpt).chars(SHORT_EXCERPT)
 
     @admin.display(description="article", ordering="article__title")
     def article_column(self, obj: Comment) -> str:
@@ -354,42 +346,35 @@ class CommentAdmin(admin.ModelAdmin):
             if text.strip() != stored.public_text.strip():
                 t.edit_comment(comment=stored, editor=request.user, text=text)
 
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Comment | None = None,
+    ):
+        # The decision buttons (submit_line.html): those the comment's state allows.
+        context["decision_buttons"] = (
+            decisions.allowed(obj, "admin_button") if obj is not None else []
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def response_change(
         self, request: HttpRequest, obj: Comment
     ) -> HttpResponseRedirect:
-        for action, done in DECISION_BUTTONS.items():
-            if f"_{action}" in request.POST:
+        for kind in decisions.offered("admin_button"):
+            if f"_{kind.key}" in request.POST:
                 try:
-                    t.apply_decision(action=action, comment=obj, editor=request.user)
-                    self.message_user(request, f"{done}: {whose(obj)}.")
+                    t.apply_decision(action=kind.key, comment=obj, editor=request.user)
+                    self.message_user(request, f"{kind.said}: {whose(obj)}.")
                 except t.InvalidTransition as exc:
                     self.message_user(
                         request, f"Not done: {exc}.", level=messages.ERROR
                     )
                 return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
-
-    @admin.action(description="Publish selected comments", permissions=["change"])
-    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "publish")
-
-    @admin.action(
-        description="Publish and feature as editor’s picks", permissions=["change"]
-    )
-    def publish_and_feature(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "feature")
-
-    @admin.action(description="Reject selected comments", permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "reject")
-
-    @admin.action(description="Mark selected comments as spam", permissions=["change"])
-    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "spam")
-
-    @admin.action(description="Send selected back to pending", permissions=["change"])
-    def back_to_pending(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _apply(self, request, queryset, "pending")
 
 
 @admin.register(Decision)

@@ -4,17 +4,29 @@ from django import forms
 from django.conf import settings
 
 from comments.models import Comment
+from moderation import decisions
 from moderation.models import PickLabel, RejectReason
 
-# The largest id a 64-bit column holds: a bigger number is a clear form error, not a
-# database overflow (a 500).
+# The largest id a 64-bit column holds: a bigger number is a clear form error (or
+# no id at all), not a database overflow (a 500 on PostgreSQL and SQLite alike).
 MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A positive id that fits the column, from a query parameter; None for anything
+    else. ASCII digits only: str.isdigit() is no test alone ("²".isdigit() is True,
+    and int("²") raises)."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    if len(value) > len(str(MAX_ID)):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+# The review screen's decisions (moderation/decisions.py), and its undo key.
 REVIEW_ACTIONS = [
-    ("publish", "Publish"),
-    ("feature", "Publish and feature"),
-    ("reject", "Reject"),
-    ("spam", "Spam"),
-    ("edit", "Edit and publish"),
+    *((k.key, k.label) for k in decisions.offered("review_key")),
     ("undo", "Undo"),
 ]
 

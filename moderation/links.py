@@ -22,22 +22,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from comments.models import Comment
+from moderation import decisions
 from moderation import transitions as t
-from moderation.models import UsedLink
+from moderation.models import Channel, UsedLink
+from moderation.permissions import is_editor
 
 SALT = "moderation.notice-link.v1"
-ACTIONS = {
-    "publish": "Publish",
-    "feature": "Publish and feature",
-    "reject": "Reject",
-    "spam": "Mark as spam",
-}
 # Confirming while signed in: the notice stays useful for a week of holidays.
 SIGNED_IN_MAX_AGE = timedelta(days=7)
 # Confirming with the link alone (MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN): a link
 # that is its own credential should not outlive the day it was sent.
 LINK_ONLY_MAX_AGE = timedelta(hours=24)
-EDIT_PERMISSION = "comments.change_comment"
 
 
 class LinkRefused(Exception):
@@ -81,12 +76,16 @@ class LinkClaim:
 
     @property
     def action_label(self) -> str:
-        return ACTIONS[self.action]
+        return decisions.kind(self.action).label
+
+    @property
+    def action_done(self) -> str:
+        return decisions.kind(self.action).said
 
 
 def make_token(*, comment_id: int, action: str, editor_id: int) -> str:
     """A signed token for one action on one comment, for one editor."""
-    if action not in ACTIONS:
+    if action not in _link_actions():
         raise ValueError(f"unknown link action {action!r}")
     payload = {
         "c": comment_id,
@@ -103,11 +102,14 @@ def link_url(*, comment_id: int, action: str, editor_id: int) -> str:
     return settings.SITE_URL + reverse("moderation:link", kwargs={"token": token})
 
 
-def actions_for(comment: Comment) -> list[str]:
-    """The link actions that make sense for a comment (unrouted: no publishing)."""
-    if comment.article_id is None:
-        return ["reject", "spam"]
-    return list(ACTIONS)
+def _link_actions() -> set[str]:
+    return {k.key for k in decisions.offered("email_link")}
+
+
+def actions_for(comment: Comment) -> list[decisions.Kind]:
+    """The decisions the notice email links for `comment`: those its state allows
+    (unrouted: no publishing)."""
+    return decisions.allowed(comment, "email_link")
 
 
 def read_token(token: str, *, max_age: timedelta = SIGNED_IN_MAX_AGE) -> LinkClaim:
@@ -127,22 +129,11 @@ def read_token(token: str, *, max_age: timedelta = SIGNED_IN_MAX_AGE) -> LinkCla
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LinkTampered from exc
-    if claim.action not in ACTIONS:
+    if claim.action not in _link_actions():
         raise LinkTampered
     if UsedLink.objects.filter(nonce=claim.nonce).exists():
         raise LinkUsed
     return claim
-
-
-def is_editor(user: AbstractBaseUser | None) -> bool:
-    """Signed in, active, staff, and allowed to change comments."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(EDIT_PERMISSION)
-    )
 
 
 def link_editor(claim: LinkClaim) -> AbstractBaseUser | None:
@@ -171,4 +162,9 @@ def use_link(*, claim: LinkClaim, editor: AbstractBaseUser) -> Comment:
     comment = Comment.objects.filter(pk=claim.comment_id).first()
     if comment is None:
         raise LinkGone
-    return t.apply_decision(action=claim.action, comment=comment, editor=editor)
+    return t.apply_decision(
+        action=claim.action,
+        comment=comment,
+        editor=editor,
+        channel=Channel.EMAIL_LINK,
+    )

@@ -5,28 +5,20 @@ from django.db import models
 from django.db.models import Q
 
 from comments.models import Comment, CommentStatus, WriterAddress
+from moderation import decisions
+
+# The decision log's actions: the keys and past tenses of moderation/decisions.py's
+# table (a new decision is a row there, and a migration here).
+Action = models.TextChoices(
+    "Action", [(k.key.upper(), (k.key, k.done)) for k in decisions.KINDS]
+)
 
 
-class Action(models.TextChoices):
-    PUBLISH = "publish", "Published"
-    REJECT = "reject", "Rejected"
-    SPAM = "spam", "Marked spam"
-    PENDING = "pending", "Back to pending"
-    FEATURE = "feature", "Featured"
-    UNFEATURE = "unfeature", "Unfeatured"
-    EDIT = "edit", "Edited"
-    ASSIGN = "assign", "Assigned to an article"
-    ERASE = "erase", "Commenter erased"
-    IMPORT = "import", "Imported"
-    RENAME = "rename", "Renamed"
-    REPLY = "reply", "Replied"
-    EDIT_REPLY = "edit_reply", "Reply edited"
-    REMOVE_REPLY = "remove_reply", "Reply removed"
+class Channel(models.TextChoices):
+    """How a decision was made (blank: on an editor's screen or by the system)."""
 
-
-class DecisionQuerySet(models.QuerySet):
-    def for_comment(self, comment: Comment) -> "DecisionQuerySet":
-        return self.filter(comment=comment).order_by("at", "pk")
+    SCREEN = "", "On an editor’s screen"
+    EMAIL_LINK = "email-link", "A link in the notice email"
 
 
 class Decision(models.Model):
@@ -43,9 +35,8 @@ class Decision(models.Model):
     to_status = models.CharField(max_length=10, choices=CommentStatus.choices)
     note = models.CharField(max_length=500, blank=True)
     previous_text = models.TextField(blank=True)
+    channel = models.CharField(max_length=20, blank=True, choices=Channel)
     at = models.DateTimeField(auto_now_add=True)
-
-    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

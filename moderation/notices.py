@@ -106,8 +106,8 @@ def send_editor_notice() -> bool:
 def _links_for(comment: Comment, editor: AbstractBaseUser) -> list[tuple[str, str]]:
     return [
         (
-            links.ACTIONS[action],
-            links.link_url(comment_id=comment.pk, action=action, editor_id=editor.pk),
+            kind.label,
+            links.link_url(comment_id=comment.pk, action=kind.key, editor_id=editor.pk),
         )
-        for action in links.actions_for(comment)
+        for kind in links.actions_for(comment)
     ]

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, CommentSource
+from comments.models import Comment, dated_here
 from moderation.models import AlertSent
 from moderation.notices import editor_addresses
 from moderation.queue import humanize
@@ -37,12 +37,12 @@ class AlertResult:
 def alert_overdue(*, hours: float) -> AlertResult:
     """Mail the editors once about each comment pending longer than `hours`."""
     cutoff = timezone.now() - timedelta(hours=hours)
-    # Imported comments keep their old date: an import of a held backlog must
-    # not mail the editors once per comment.
+    # Not imported comments: an import of a held backlog must not mail the
+    # editors once per comment.
     overdue = (
         Comment.objects.awaiting_review()
         .filter(submitted_at__lt=cutoff)
-        .exclude(source=CommentSource.IMPORT)
+        .filter(dated_here())
     )
     already = overdue.filter(overdue_alert__isnull=False).count()
     recipients = editor_addresses()

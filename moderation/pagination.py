@@ -2,17 +2,16 @@
 
 import json
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-COUNT_CAP = 10_000
-
 
 class QueuePaginator(Paginator):
-    """Exact counts up to COUNT_CAP rows, an estimate beyond (issue 6).
+    """Exact counts up to MODERATION_QUEUE_COUNT_CAP rows, an estimate beyond.
 
-    The count is a LIMITed subquery, so it stops after COUNT_CAP index entries.
+    The count is a LIMITed subquery, so it stops after the cap's index entries.
     Past the cap, PostgreSQL's planner estimate for the same query stands in (the
     page links stay usable; the number is shown as it is, an estimate); other
     databases report the cap. The admin index shows the exact pending count.
@@ -20,11 +19,11 @@ class QueuePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        query = self.object_list
-        capped = query.order_by().values("pk")[: COUNT_CAP + 1].count()
-        if capped <= COUNT_CAP:
+        query, cap = self.object_list, settings.MODERATION_QUEUE_COUNT_CAP
+        capped = query.order_by().values("pk")[: cap + 1].count()
+        if capped <= cap:
             return capped
-        return max(_planner_estimate(query) or 0, COUNT_CAP + 1)
+        return max(_planner_estimate(query) or 0, cap + 1)
 
 
 def _planner_estimate(queryset: object) -> int | None:

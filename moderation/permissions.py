@@ -1,8 +1,15 @@
-"""The "Editors" group: exactly the permissions needed to moderate."""
+"""Who is an editor, and the "Editors" group: exactly the permissions to moderate."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    Group,
+    Permission,
+)
 
 EDITORS_GROUP = "Editors"
+# The permission that makes a staff account an editor: deciding about comments.
+EDIT_PERMISSION = "comments.change_comment"
 EDITOR_PERMISSIONS = {
     "blog": ["view_article"],
     "comments": [
@@ -18,6 +25,18 @@ EDITOR_PERMISSIONS = {
         "delete_rejectreason",
     ],
 }  # fmt: skip
+
+
+def is_editor(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Signed in, active, staff, and allowed to change comments: the one test of
+    an editor (the editors' screens, the notice links, the admin index summary)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(EDIT_PERMISSION)
+    )
 
 
 def ensure_editors_group(**kwargs: object) -> Group:

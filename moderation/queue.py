@@ -6,8 +6,9 @@ from statistics import median
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.timesince import timesince
 
-from comments.models import Comment, CommentSource, CommentStatus, MailboxState
+from comments.models import Comment, CommentStatus, MailboxState, dated_here
 from moderation.models import Decision
 
 
@@ -34,18 +35,12 @@ class QueueHealth:
 
 
 def humanize(span: timedelta | None) -> str:
-    """'3 h 20 min', '2 d 4 h', '45 s'; '—' when there is nothing to measure."""
+    """'3 hours, 20 minutes' (Django's timesince, two units); '—' when there is
+    nothing to measure."""
     if span is None:
         return "—"
-    seconds = int(span.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min" if minutes else f"{secs} s"
+    now = timezone.now()
+    return timesince(now - span, now, depth=2)
 
 
 def queue_health(days: int = 30) -> QueueHealth:
@@ -59,8 +54,7 @@ def queue_health(days: int = 30) -> QueueHealth:
         Decision.objects.filter(at__gte=since, from_status=CommentStatus.PENDING)
         .exclude(to_status=CommentStatus.PENDING)
         .exclude(editor=None)
-        # Nor imported comments': their date is the old system's.
-        .exclude(comment__source=CommentSource.IMPORT)
+        .filter(dated_here("comment__"))
         .values_list("at", "comment__submitted_at")[:5000]
     )
     waits = [at - submitted for at, submitted in firsts]

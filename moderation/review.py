@@ -4,7 +4,6 @@ The view in moderation/views.py stays HTTP only; everything it shows or does abo
 comments is here, through queryset methods and the transitions.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -17,36 +16,17 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from comments.models import Comment, CommentSource, CommentStatus
+from moderation import decisions
 from moderation import transitions as t
+from moderation.forms import parse_id
 from moderation.models import Action, Decision
 
 S = CommentStatus
 HISTORY_LIMIT = 20
-# Decisions the undo key can take back (assign and erase are not editorial picks).
-UNDOABLE = (
-    Action.PUBLISH,
-    Action.REJECT,
-    Action.SPAM,
-    Action.PENDING,
-    Action.FEATURE,
-    Action.UNFEATURE,
-    Action.EDIT,
-)
-# "f" writes publish + feature and "e" writes edit + publish: one key, one undo.
-COMPOUND = {(Action.PUBLISH, Action.FEATURE), (Action.EDIT, Action.PUBLISH)}
+# One key that writes two decisions ("f": publish + feature, "e": edit + publish)
+# is one step for undo, if the two were written this close together.
 COMPOUND_WINDOW = timedelta(seconds=10)
 OPENING_LENGTH = 40  # characters of a comment's text that say which one it was
-# An id as a URL carries it: ASCII digits that fit a 64-bit column. str.isdigit()
-# is no test ("²".isdigit() is True, and int("²") raises), and a 20-digit number
-# overflows the database's integer (a 500 on PostgreSQL and SQLite alike).
-_ID = re.compile(r"[0-9]{1,18}")
-
-
-def parse_id(value: object) -> int | None:
-    """A positive id from a query parameter, or None for anything else."""
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        return None
-    return int(value) or None
 
 
 @dataclass(frozen=True)
@@ -184,9 +164,8 @@ def commenter_history(comment: Comment) -> list[Comment]:
         )
         .order_by("-submitted_at", "-pk")[:HISTORY_LIMIT]
     )
-    labels = dict(Action.choices)
     for earlier in history:
-        earlier.last_action = labels.get(earlier.last_action, earlier.last_action)
+        earlier.last_action = decisions.past_tense(earlier.last_action or "")
     return history
 
 
@@ -218,13 +197,22 @@ def whose(comment: Comment) -> str:
     return f"{who} “{words}”"
 
 
-# What the screen says once a decision is made (the edit key has its own).
-DONE = {
-    "publish": "Published {what}",
-    "feature": "Published and featured {what}",
-    "reject": "Rejected {what}",
-    "spam": "Marked {what} as spam",
-}
+def buttons(comment: Comment | None) -> dict[str, dict]:
+    """The screen's decision buttons by key: label, keyboard key, and whether the
+    comment's state allows it (a disallowed one is shown disabled)."""
+    if comment is None:
+        return {}
+    return {
+        k.key: {"label": k.label, "key": k.review_key, "enabled": k.allows(comment)}
+        for k in decisions.offered("review_key")
+    }
+
+
+def said(key: str, comment: Comment, note: str = "") -> str:
+    """What the screens say once decision `key` is made about `comment`."""
+    return f"{decisions.kind(key).said}: {whose(comment)}" + (
+        f" ({note})." if note else "."
+    )
 
 
 @transaction.atomic
@@ -241,23 +229,23 @@ def decide(
 
     Raises InvalidTransition (rolling everything back) when it can't be done.
     """
-    if action == "edit":
+    if action == Action.EDIT:
         if text.strip() != comment.public_text.strip():
             comment = t.edit_comment(comment=comment, editor=editor, text=text)
         comment = t.publish_comment(comment=comment, editor=editor)
-        return f"Edited and published {whose(comment)}."  # as it now reads
-    if action not in DONE:
+        return said(action, comment)  # as it now reads
+    if action not in buttons(comment):
         raise ValueError(f"unknown review action {action!r}")
-    note = {"feature": label, "reject": reason}.get(action, "")
+    note = {Action.FEATURE: label, Action.REJECT: reason}.get(action, "")
     t.apply_decision(action=action, comment=comment, editor=editor, note=note)
-    return DONE[action].format(what=whose(comment)) + (f" ({note})." if note else ".")
+    return said(action, comment, note)
 
 
 def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:
     """The editor's most recent decision that can still be undone (oldest first
     when one key wrote two decisions), skipping decisions that undid others."""
     recent = (
-        Decision.objects.filter(editor=editor, action__in=UNDOABLE)
+        Decision.objects.filter(editor=editor, action__in=decisions.undoable())
         .exclude(note="undo")
         .select_related("comment")
         .order_by("-at", "-pk")[:25]
@@ -280,7 +268,7 @@ def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:
         if (
             before is not None
             and before.editor_id == editor.pk
-            and (before.action, decision.action) in COMPOUND
+            and (before.action, decision.action) in decisions.compounds()
             and decision.at - before.at <= COMPOUND_WINDOW
             and before.pk not in skip
         ):
@@ -293,8 +281,8 @@ def describe_step(step: list[Decision]) -> str:
     """'Published and featured (Mara's comment “Weights…”)', for the undo button."""
     if not step:
         return ""
-    actions = [d.get_action_display() for d in step]
-    text = actions[0] + "".join(f" and {a.lower()}" for a in actions[1:])
+    pressed = decisions.compounds().get(tuple(d.action for d in step))
+    text = pressed.said if pressed else decisions.past_tense(step[-1].action)
     return f"{text} ({whose(step[-1].comment)})"  # loaded with its comment
 
 
@@ -304,18 +292,7 @@ def undo_step(*, step: list[Decision], editor: AbstractBaseUser) -> list[int]:
     latest, *earlier = reversed(step)
     comment = t.undo_decision(decision=latest, editor=editor)
     for decision in earlier:
-        # undo_decision refuses a decision with later ones on the comment (the undo
-        # just written), so the compound's first half is inverted here directly.
-        if decision.action == Action.EDIT:
-            comment = t.edit_comment(
-                comment=comment, editor=editor, text=decision.previous_text
-            )
-        elif decision.from_status == S.PENDING:
-            comment = t.return_to_pending(comment=comment, editor=editor, note="undo")
-        elif decision.from_status == S.REJECTED:
-            comment = t.reject_comment(comment=comment, editor=editor, reason="undo")
-        else:
-            comment = t.mark_spam(comment=comment, editor=editor, note="undo")
+        comment = t.undo_part(decision=decision, editor=editor)
     first_new = (
         Decision.objects.filter(comment=comment, pk__gt=step[-1].pk)
         .order_by("pk")

@@ -4,12 +4,17 @@ Each transition runs in one transaction, locks the row, checks the current state
 writes a Decision, and moves the article's `comments_changed_at` (the cache key of
 its comments section) when visitors would see a difference. Illegal moves raise
 InvalidTransition and change nothing.
+
+Which statuses each decision is allowed from, and what it is called, is the table in
+moderation/decisions.py; each decision's transition is bound to its row here with
+`@decides`, and `apply_decision` applies any of them by key.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,16 +26,16 @@ from blog.models import Article
 from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
 from comments.validation import clean_body, clean_name
+from moderation import decisions
+from moderation.decisions import decides
 from moderation.models import Action, Decision, WriterNoticeKind
 from moderation.word_back import tell_writer_on_commit
 
 S = CommentStatus
-PUBLISHABLE_FROM = (S.PENDING, S.REJECTED, S.SPAM)
-REJECTABLE_FROM = (S.PENDING, S.PUBLISHED, S.SPAM)
-SPAMMABLE_FROM = (S.PENDING, S.PUBLISHED, S.REJECTED)
-REOPENABLE_FROM = (S.PUBLISHED, S.REJECTED, S.SPAM)
 Editor = AbstractBaseUser | None
 logger = logging.getLogger("sourcehat.moderation")
+# How the decisions being written were made (Decision.channel); see `made_via`.
+_channel: ContextVar[str] = ContextVar("decision_channel", default="")
 
 
 class InvalidTransition(Exception):
@@ -44,11 +49,24 @@ def _lock(comment: Comment) -> Comment:
         raise InvalidTransition(f"comment {comment.pk} no longer exists") from exc
 
 
-def _check(current: Comment, allowed: Iterable[str], action: str) -> None:
-    if current.status not in allowed:
+def _check(current: Comment, key: str) -> None:
+    """Refuse unless the decision `key` is allowed from the comment's status."""
+    if current.status not in decisions.kind(key).allowed_from:
         raise InvalidTransition(
-            f"comment {current.pk} can't be {action} while {current.status}"
+            f"comment {current.pk} can't be {decisions.past_tense(key).lower()}"
+            f" while {current.status}"
         )
+
+
+@contextmanager
+def made_via(channel: str) -> Iterator[None]:
+    """Record the decisions written inside the block as made via `channel`
+    (a Decision.channel value, e.g. a notice-email link)."""
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
 
 
 def touch_article(article_id: int | None) -> None:
@@ -78,6 +96,7 @@ def _record(
         to_status=comment.status,
         note=note[:500],
         previous_text=previous_text,
+        channel=_channel.get(),
     )
 
 
@@ -118,11 +137,12 @@ def _finish(
     return current
 
 
+@decides("publish")
 @transaction.atomic
 def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """Put a comment on its article's page."""
     current = _lock(comment)
-    _check(current, PUBLISHABLE_FROM, "published")
+    _check(current, Action.PUBLISH)
     if current.article_id is None:
         raise InvalidTransition(f"comment {current.pk} has no article yet")
     was = current.status
@@ -145,17 +165,15 @@ def _move(
     comment: Comment,
     *,
     editor: Editor,
-    to: str,
-    allowed: Iterable[str],
     action: str,
-    verb: str,
     note: str,
 ) -> Comment:
     """A plain status change; from published it takes the comment off the page."""
     current = _lock(comment)
-    _check(current, allowed, verb)
+    _check(current, action)
     was = current.status
-    current.status, current.featured = to, False
+    current.status = decisions.kind(action).to_status
+    current.featured = False
     return _finish(
         current,
         editor=editor,
@@ -167,6 +185,7 @@ def _move(
     )
 
 
+@decides("reject", note="reason")
 @transaction.atomic
 def reject_comment(
     *, comment: Comment, editor: Editor, reason: str = "", tell_writer: bool = False
@@ -176,10 +195,7 @@ def reject_comment(
     current = _move(
         comment,
         editor=editor,
-        to=S.REJECTED,
-        allowed=REJECTABLE_FROM,
         action=Action.REJECT,
-        verb="rejected",
         note=reason,
     )
     if tell_writer and reason.strip():
@@ -189,30 +205,26 @@ def reject_comment(
     return current
 
 
+@decides("spam")
 @transaction.atomic
 def mark_spam(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """File a comment as spam (from published: take it off the page)."""
     return _move(
         comment,
         editor=editor,
-        to=S.SPAM,
-        allowed=SPAMMABLE_FROM,
         action=Action.SPAM,
-        verb="marked spam",
         note=note,
     )
 
 
+@decides("pending")
 @transaction.atomic
 def return_to_pending(*, comment: Comment, editor: Editor, note: str = "") -> Comment:
     """Put a decided comment back in the queue."""
     return _move(
         comment,
         editor=editor,
-        to=S.PENDING,
-        allowed=REOPENABLE_FROM,
         action=Action.PENDING,
-        verb="returned to pending",
         note=note,
     )
 
@@ -223,7 +235,10 @@ def feature_comment(
 ) -> Comment:
     """Make a published comment an editor's pick (optionally labelled and placed)."""
     current = _lock(comment)
-    _check(current, (S.PUBLISHED,), "featured")
+    if current.status != S.PUBLISHED:
+        raise InvalidTransition(
+            f"comment {current.pk} can't be featured while {current.status}"
+        )
     if order is None:
         order = (
             current.feature_order
@@ -242,6 +257,7 @@ def feature_comment(
     )
 
 
+@decides("feature", note="label")
 @transaction.atomic
 def publish_and_feature(
     *, comment: Comment, editor: Editor, label: str = ""
@@ -263,11 +279,12 @@ def _next_feature_order(article_id: int | None) -> int:
     return 0 if last is None else last + 1
 
 
+@decides("unfeature", note=None)
 @transaction.atomic
 def unfeature_comment(*, comment: Comment, editor: Editor) -> Comment:
     """Take the pick mark off a published comment."""
     current = _lock(comment)
-    _check(current, (S.PUBLISHED,), "unfeatured")
+    _check(current, Action.UNFEATURE)
     if not current.featured:
         raise InvalidTransition(f"comment {current.pk} is not featured")
     current.featured, current.pick_label = False, ""
@@ -352,6 +369,7 @@ def _valid(clean: Callable[[str], str], value: str, comment: Comment) -> str:
         raise InvalidTransition(f"comment {comment.pk}: {exc.messages[0]}") from exc
 
 
+@decides("rename", note="name")
 @transaction.atomic
 def rename_comment(*, comment: Comment, editor: Editor, name: str) -> Comment:
     """Set the name shown with a comment; the old one is kept in the Decision."""
@@ -385,7 +403,10 @@ def _write_reply(
     comment: Comment, *, editor: Editor, text: str, action: str, has_reply: bool
 ) -> Comment:
     current = _lock(comment)
-    _check(current, (S.PUBLISHED,), "answered")
+    if current.status != S.PUBLISHED:  # the "reply" row publishes first; this can't
+        raise InvalidTransition(
+            f"comment {current.pk} can't be answered while {current.status}"
+        )
     if bool(current.reply_text) != has_reply:
         state = "already has" if current.reply_text else "has no"
         raise InvalidTransition(f"comment {current.pk} {state} an editors' reply")
@@ -420,6 +441,7 @@ def reply_to_comment(*, comment: Comment, editor: Editor, text: str) -> Comment:
     )
 
 
+@decides("edit_reply", note="text")
 @transaction.atomic
 def edit_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
     """Change the editors' reply under a comment (the old text is kept)."""
@@ -430,12 +452,27 @@ def edit_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
     )
 
 
+@decides("remove_reply", note=None)
 @transaction.atomic
 def remove_reply(*, comment: Comment, editor: Editor) -> Comment:
     """Take the editors' reply off a comment (the text is kept in the Decision)."""
     return _write_reply(
         comment, editor=editor, text="", action=Action.REMOVE_REPLY, has_reply=True
     )
+
+
+@decides("reply", note="text")
+@transaction.atomic
+def publish_and_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Publish a comment (unless it is already) with the editors' reply under it."""
+    if not text.strip():
+        raise InvalidTransition(f"comment {comment.pk}: the reply is empty")
+    current = _lock(comment)
+    if current.reply_text:
+        raise InvalidTransition(f"comment {current.pk} already has an editors' reply")
+    if current.status != S.PUBLISHED:
+        comment = publish_comment(comment=comment, editor=editor)
+    return reply_to_comment(comment=comment, editor=editor, text=text)
 
 
 @transaction.atomic
@@ -449,38 +486,18 @@ def set_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
     return reply_to_comment(comment=comment, editor=editor, text=text)
 
 
-class Move(NamedTuple):
-    move: Callable[..., Comment]
-    note: str  # the keyword that takes the decision's note: reason, label, note
-
-
-# The editors' decisions by the names every screen uses (the admin's buttons, the
-# review screen's keys, the emailed links, undo), so a name means one transition
-# wherever the decision is made.
-DECISIONS: dict[str, Move] = {
-    "publish": Move(publish_comment, "note"),
-    "feature": Move(publish_and_feature, "label"),
-    "reject": Move(reject_comment, "reason"),
-    "spam": Move(mark_spam, "note"),
-    "pending": Move(return_to_pending, "note"),
-}
-# Undo moves a comment back to the status it came from: the decision that does it.
-UNDO_TO = {
-    S.PUBLISHED: "publish",
-    S.REJECTED: "reject",
-    S.SPAM: "spam",
-    S.PENDING: "pending",
-}
-
-
 def apply_decision(
-    *, action: str, comment: Comment, editor: Editor, note: str = ""
+    *, action: str, comment: Comment, editor: Editor, note: str = "", channel: str = ""
 ) -> Comment:
-    """Apply the decision named `action` (a key of DECISIONS), with its note."""
-    if action not in DECISIONS:
+    """Apply the decision `action` (a key of moderation/decisions.py's table) to
+    `comment`, its note going to the keyword its transition takes it as; `channel`
+    (a Decision.channel value) says how it was made."""
+    if action not in decisions.MOVES:
         raise InvalidTransition(f"there is no decision called {action!r}")
-    move, keyword = DECISIONS[action]
-    return move(comment=comment, editor=editor, **{keyword: note})
+    move, keyword = decisions.MOVES[action]
+    noted = {keyword: note} if keyword else {}
+    with made_via(channel):
+        return move(comment=comment, editor=editor, **noted)
 
 
 @transaction.atomic
@@ -490,38 +507,57 @@ def undo_decision(*, decision: Decision, editor: Editor) -> Comment:
     later = Decision.objects.filter(comment=comment, pk__gt=decision.pk)
     if later.exists() or comment.status != decision.to_status:
         raise InvalidTransition(f"comment {comment.pk} has changed since that decision")
-    target = decision.from_status
-    if decision.action == Action.FEATURE:
-        return unfeature_comment(comment=comment, editor=editor)
-    if decision.action == Action.UNFEATURE:
-        return feature_comment(comment=comment, editor=editor)
-    if decision.action == Action.EDIT:
-        return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
-    if decision.action == Action.RENAME:
-        return rename_comment(
-            comment=comment, editor=editor, name=decision.previous_text
-        )
-    if decision.action == Action.REPLY:
-        return remove_reply(comment=comment, editor=editor)
-    if decision.action in (Action.EDIT_REPLY, Action.REMOVE_REPLY):
-        return set_reply(comment=comment, editor=editor, text=decision.previous_text)
-    if target not in UNDO_TO:
+    return _invert(decision, comment=comment, editor=editor)
+
+
+def _invert(decision: Decision, *, comment: Comment, editor: Editor) -> Comment:
+    """The decision that takes `decision` back (its row's `undo`), applied."""
+    inverse = decisions.BY_KEY.get(decision.action)
+    if inverse is None or not inverse.undo:
         raise InvalidTransition(f"decision {decision.pk} can't be undone")
+    if inverse.undo == decisions.RESTORE and decision.action == Action.EDIT:
+        return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
+    if inverse.undo == decisions.RESTORE:
+        # The same decision again, with the name or reply it replaced.
+        return apply_decision(
+            action=decision.action,
+            comment=comment,
+            editor=editor,
+            note=decision.previous_text,
+        )
+    if inverse.undo == decisions.BACK:
+        try:
+            key = decisions.undo_for_status(decision.from_status)
+        except KeyError as exc:
+            raise InvalidTransition(f"decision {decision.pk} can't be undone") from exc
+        return apply_decision(action=key, comment=comment, editor=editor, note="undo")
+    # The inverse takes what the decision replaced, if it takes a note (removing
+    # a reply is undone by replying with the removed text).
     return apply_decision(
-        action=UNDO_TO[target], comment=comment, editor=editor, note="undo"
+        action=inverse.undo,
+        comment=comment,
+        editor=editor,
+        note=decision.previous_text,
     )
 
 
+def undo_part(*, decision: Decision, editor: Editor) -> Comment:
+    """Take back one decision of a compound step whose later half was just undone
+    (undo_decision refuses a decision with later ones on the comment)."""
+    return _invert(decision, comment=decision.comment, editor=editor)
+
+
 __all__ = [
-    "DECISIONS",
     "InvalidTransition",
     "apply_decision",
     "assign_article",
     "edit_comment",
     "edit_reply",
     "feature_comment",
+    "made_via",
     "mark_spam",
     "publish_and_feature",
+    "publish_and_reply",
     "publish_comment",
     "reject_comment",
     "remove_reply",
@@ -532,5 +568,6 @@ __all__ = [
     "set_reply",
     "touch_article",
     "undo_decision",
+    "undo_part",
     "unfeature_comment",
 ]

@@ -18,12 +18,13 @@ from moderation import review as rv
 from moderation import transitions as t
 from moderation.forms import PickOrderForm, ReviewDecisionForm
 from moderation.models import PickLabel
+from moderation.permissions import is_editor
 
 UNDO_SESSION_KEY = "moderation:undo-decisions"
 
 
 def _require_editor(request: HttpRequest) -> None:
-    if not request.user.has_perm(links.EDIT_PERMISSION):
+    if not is_editor(request.user):
         raise PermissionDenied
 
 
@@ -80,6 +81,8 @@ def _review_context(
         if comment and comment.source == CommentSource.EMAIL
         else [],
         "undo_text": rv.describe_step(step),
+        # The decision buttons: labels, keys, and which the comment's state allows.
+        "buttons": rv.buttons(comment),
         "form": ReviewDecisionForm(
             initial={"text": comment.public_text if comment else ""}
         ),
@@ -201,7 +204,7 @@ def link_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(request, exc)
     except Comment.DoesNotExist:
         return _refused(request, links.LinkGone())
-    signed_in = links.is_editor(request.user)
+    signed_in = is_editor(request.user)
     if request.user.is_authenticated and not signed_in:
         return _refused(request, links.LinkForbidden())
     link_only = not signed_in and _link_alone_may_confirm(token)

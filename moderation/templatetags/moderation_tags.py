@@ -2,6 +2,7 @@
 
 from django import template
 
+from moderation.permissions import is_editor
 from moderation.queue import queue_health
 
 register = template.Library()
@@ -11,5 +12,5 @@ register = template.Library()
 def queue_summary(context: template.Context) -> dict:
     """Pending count, oldest pending, median decision time, last mailbox read."""
     request = context.get("request")
-    allowed = request is not None and request.user.has_perm("comments.change_comment")
+    allowed = request is not None and is_editor(request.user)
     return {"health": queue_health() if allowed else None}

@@ -199,7 +199,7 @@ def test_clear_queue_with_keyboard(page, live_server):
             _key(page, "r")  # the wrong key
             # Whose comment and its first words, and the key that undoes it.
             which = f"the comment from reader{index}@example.net “Comment {index}"
-            assert _message(page).startswith(f"Rejected {which} on A by email: a")
+            assert _message(page).startswith(f"Rejected: {which} on A by email: a")
             assert _message(page).endswith("”. Press u to undo.")
             undo = page.locator("#review-undo")
             assert undo.get_attribute("data-undo").startswith(f"Rejected ({which}")

@@ -96,7 +96,7 @@ def test_comment_by_form_and_email_published_and_featured(page, live_server):
     page.goto(base + "/admin/comments/comment/")
     mail_row = page.locator("#result_list tbody tr").filter(has_text="licence matters")
     mail_row.locator("input.action-select").check()
-    page.locator("select[name=action]").select_option("publish_and_feature")
+    page.locator("select[name=action]").select_option("feature")
     page.get_by_role("button", name="Go").click()
     page.get_by_text("Published and featured 1 comment").wait_for()
     shot(page, "04-decided")

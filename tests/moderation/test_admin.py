@@ -41,9 +41,7 @@ def test_bulk_publish_and_feature_puts_comment_first_on_page(
     pick = make_comment(article=article, body="The best comment of all.")
 
     editor_client.post(QUEUE, {"action": "publish", "_selected_action": [plain.pk]})
-    editor_client.post(
-        QUEUE, {"action": "publish_and_feature", "_selected_action": [pick.pk]}
-    )
+    editor_client.post(QUEUE, {"action": "feature", "_selected_action": [pick.pk]})
 
     page = client.get(article.get_absolute_url()).content.decode()
     assert page.index("The best comment of all.") < page.index("A plain good comment.")
@@ -65,7 +63,7 @@ def test_bulk_action_reports_skipped_unrouted_comment(editor_client):
 
 @pytest.mark.parametrize(
     "action,status",
-    [("reject", "rejected"), ("mark_spam", "spam"), ("publish", "published")],
+    [("reject", "rejected"), ("spam", "spam"), ("publish", "published")],
 )
 def test_bulk_actions_move_comments(editor_client, action, status):
     comment = make_comment()
@@ -81,7 +79,7 @@ def test_back_to_pending_action(editor_client):
 
     editor_client.post(
         QUEUE + "?status=spam",
-        {"action": "back_to_pending", "_selected_action": [comment.pk]},
+        {"action": "pending", "_selected_action": [comment.pk]},
     )
 
     comment.refresh_from_db()
@@ -267,7 +265,7 @@ def test_saving_the_page_untouched_records_no_edit(editor_client):
 
     comment.refresh_from_db()
     assert comment.edited_body == ""
-    assert not Decision.objects.for_comment(comment).filter(action="edit").exists()
+    assert not Decision.objects.filter(comment=comment, action="edit").exists()
 
 
 def test_emptying_edited_body_goes_back_to_the_readers_text(editor_client, editor):
@@ -360,3 +358,53 @@ def test_author_name_is_shown_read_only_never_silently_kept(editor_client):
     assert "Ada" in page
     comment.refresh_from_db()
     assert comment.author_name == "Ada"
+
+
+@pytest.mark.parametrize(
+    ("status", "featured", "routed", "buttons"),
+    [
+        (
+            CommentStatus.PENDING,
+            False,
+            True,
+            ["Publish", "Publish and feature", "Reject", "Mark as spam"],
+        ),
+        (CommentStatus.PENDING, False, False, ["Reject", "Mark as spam"]),
+        (
+            CommentStatus.PUBLISHED,
+            True,
+            True,
+            ["Reject", "Mark as spam", "Back to pending"],
+        ),
+        (
+            CommentStatus.SPAM,
+            False,
+            True,
+            ["Publish", "Publish and feature", "Reject", "Back to pending"],
+        ),
+    ],
+)
+def test_change_page_offers_the_decisions_its_state_allows(
+    editor_client, status, featured, routed, buttons
+):
+    article = make_article() if routed else None
+    comment = make_comment(status=status, featured=featured, article=article)
+
+    soup = change_page(editor_client, comment)
+
+    offered = soup.select(".moderation-buttons input[type=submit]")
+    assert [b["value"] for b in offered] == buttons
+
+
+def test_change_page_button_message_uses_the_same_words_as_the_bulk_action(
+    editor_client,
+):
+    comment = make_comment(body="Spam, spam, spam.")
+
+    response = editor_client.post(
+        f"{QUEUE}{comment.pk}/change/",
+        change_form(comment, _spam="1"),
+        follow=True,
+    )
+
+    assert "Marked as spam: an anonymous comment" in response.content.decode()

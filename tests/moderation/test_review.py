@@ -73,7 +73,7 @@ def test_publish_button_publishes_and_moves_to_next(editor_client, editor):
     assert shown_id(editor_client.get(response.url)) == second.pk
     first.refresh_from_db()
     assert first.status == S.PUBLISHED
-    decision = Decision.objects.for_comment(first).last()
+    decision = Decision.objects.filter(comment=first).first()
     assert (decision.action, decision.editor) == (Action.PUBLISH, editor)
 
 
@@ -103,7 +103,9 @@ def test_reject_button_records_chosen_reason_and_note(editor_client):
 
     comment.refresh_from_db()
     assert comment.status == S.REJECTED
-    assert Decision.objects.for_comment(comment).last().note == "off topic; about cats"
+    assert (
+        Decision.objects.filter(comment=comment).first().note == "off topic; about cats"
+    )
 
 
 def test_spam_button_files_comment_as_spam(editor_client):
@@ -443,7 +445,7 @@ def test_decision_message_says_whose_comment_its_first_words_and_undo_key(
 
     text = page(editor_client.get(response.url)).find(class_="messagelist").get_text()
     assert text.strip() == (
-        "Published Mara’s comment “Weights without the training data are…”. "
+        "Published: Mara’s comment “Weights without the training data are…”. "
         "Press u to undo."
     )
 
@@ -454,7 +456,9 @@ def test_emailed_anonymous_comment_is_named_by_its_address(editor_client):
     response = decide(editor_client, comment, "spam")
 
     text = page(editor_client.get(response.url)).find(class_="messagelist").get_text()
-    assert text.strip().startswith("Marked the comment from jane@example.org “A ")
+    assert text.strip().startswith(
+        "Marked as spam: the comment from jane@example.org “A "
+    )
 
 
 def test_key_sheet_lists_every_key_with_escape_and_picker_steps(editor_client):

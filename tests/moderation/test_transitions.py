@@ -43,7 +43,7 @@ def test_legal_transition_changes_status_and_records_decision(move, start, end, 
 
     comment.refresh_from_db()
     assert comment.status == end
-    last = Decision.objects.for_comment(comment).last()
+    last = Decision.objects.filter(comment=comment).first()
     assert (last.from_status, last.to_status, last.editor) == (start, end, editor)
 
 
@@ -96,7 +96,7 @@ def test_take_down_published_comment_updates_count(editor):
 
     article.refresh_from_db()
     assert article.published_comment_count == 0
-    assert Decision.objects.for_comment(comment).last().note == "off topic"
+    assert Decision.objects.filter(comment=comment).first().note == "off topic"
 
 
 def test_rejecting_pending_comment_leaves_article_cache_key(editor):
@@ -167,7 +167,7 @@ def test_edit_keeps_original_and_previous_text(editor):
     assert comment.body == "Teh original text."
     assert comment.edited_body == "The original text."
     assert "The original text." in comment.body_html
-    decision = Decision.objects.for_comment(comment).last()
+    decision = Decision.objects.filter(comment=comment).first()
     assert (
         decision.action == Action.EDIT
         and decision.previous_text == "Teh original text."
@@ -202,7 +202,7 @@ def test_assign_to_same_article_is_illegal(editor):
 def test_undo_publish_returns_comment_to_pending(editor):
     comment = make_comment()
     t.publish_comment(comment=comment, editor=editor)
-    decision = Decision.objects.for_comment(comment).last()
+    decision = Decision.objects.filter(comment=comment).first()
 
     t.undo_decision(decision=decision, editor=editor)
 
@@ -214,7 +214,7 @@ def test_undo_publish_returns_comment_to_pending(editor):
 def test_undo_of_superseded_decision_is_illegal(editor):
     comment = make_comment()
     t.publish_comment(comment=comment, editor=editor)
-    first = Decision.objects.for_comment(comment).last()
+    first = Decision.objects.filter(comment=comment).first()
     t.reject_comment(comment=comment, editor=editor)
 
     with pytest.raises(t.InvalidTransition):

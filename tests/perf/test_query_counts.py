@@ -13,7 +13,6 @@ from django.utils import timezone
 from comments.models import Comment, CommentSource, CommentStatus
 from comments.rendering import render_comment
 from comments.screening import spam_terms
-from moderation import pagination
 from moderation.transitions import touch_article
 from tests.factories import make_article, make_comment
 
@@ -132,8 +131,8 @@ def test_posting_costs_the_same_queries_for_the_1st_and_50th_comment():
 
 
 @pytest.mark.django_db
-def test_admin_queue_queries_do_not_grow_with_the_queue(editor_client, monkeypatch):
-    monkeypatch.setattr(pagination, "COUNT_CAP", 55)  # past the cap at both sizes
+def test_admin_queue_queries_do_not_grow_with_the_queue(editor_client, settings):
+    settings.MODERATION_QUEUE_COUNT_CAP = 55  # past the cap at both sizes
     article = make_article()
     counts = []
     for size in (70, 150):
@@ -148,8 +147,8 @@ def test_admin_queue_queries_do_not_grow_with_the_queue(editor_client, monkeypat
 
 
 @pytest.mark.django_db
-def test_admin_queue_opens_on_the_oldest_pending_comment(editor_client, monkeypatch):
-    monkeypatch.setattr(pagination, "COUNT_CAP", 55)
+def test_admin_queue_opens_on_the_oldest_pending_comment(editor_client, settings):
+    settings.MODERATION_QUEUE_COUNT_CAP = 55
     article = make_article()
     Comment.objects.bulk_create(
         Comment(
