@@ -610,3 +610,151 @@ def test_editors_see_the_suppression_list_in_the_admin(editor_client, editor):
 
     assert response.status_code == 200
     assert "sam@example.org" in response.text and "Mail to it bounced" in response.text
+
+
+# --- the admin and the review screen ------------------------------------------------
+
+QUEUE = "/admin/comments/comment/"
+
+
+def change_form(comment, **fields):
+    form = {
+        "article": comment.article_id or "",
+        "edited_body": comment.public_text,
+        "author_name": comment.author_name,
+        "reply": comment.reply_text,
+        "decisions-TOTAL_FORMS": 0,
+        "decisions-INITIAL_FORMS": 0,
+        "_continue": "1",
+    }
+    form.update(fields)
+    return form
+
+
+def test_admin_renames_replies_and_publishes_a_letter(
+    client, editor_client, editor, mailoutbox
+):
+    article = make_article(title="Open weights")
+    comment = letter(article)
+    url = f"{QUEUE}{comment.pk}/change/"
+    page_html = editor_client.get(url).text
+    assert "The sender gave “Sam Example”" in page_html
+
+    editor_client.post(url, change_form(comment, author_name="Sam Example"))
+    editor_client.post(url, change_form(comment, author_name="Sam Example", _publish=1))
+    comment.refresh_from_db()
+    editor_client.post(url, change_form(comment, reply="Thank you, Sam.\n\nWe agree."))
+
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.status) == ("Sam Example", "published")
+    actions = list(comment.decisions.order_by("pk").values_list("action", flat=True))
+    assert actions == ["rename", "publish", "reply"]
+    shown = page(client, article).select_one(f"#c{comment.pk}")
+    assert "Sam Example:" in shown.get_text()
+    assert "We agree." in shown.select_one(".editors-reply").get_text()
+    assert len(to(mailoutbox, "sam@example.org")) == 1
+
+
+def test_admin_refuses_a_name_the_form_refuses(editor_client):
+    comment = letter(make_article())
+
+    response = editor_client.post(
+        f"{QUEUE}{comment.pk}/change/",
+        change_form(comment, author_name="Sam\u202eelpmaxE"),
+    )
+
+    assert response.status_code == 200 and "characters we can" in response.text
+    comment.refresh_from_db()
+    assert comment.author_name == "Anonymous"
+
+
+def test_admin_edits_then_removes_a_reply(editor_client, editor):
+    comment = make_comment(status=CommentStatus.PUBLISHED)
+    t.reply_to_comment(comment=comment, editor=editor, text="First.")
+    comment.refresh_from_db()
+    url = f"{QUEUE}{comment.pk}/change/"
+
+    editor_client.post(url, change_form(comment, reply="Second."))
+    comment.refresh_from_db()
+    assert "Remove the reply" in editor_client.get(url).text
+    editor_client.post(url, change_form(comment, _remove_reply="1"))
+
+    comment.refresh_from_db()
+    assert comment.reply_html == ""
+    actions = list(comment.decisions.order_by("pk").values_list("action", flat=True))
+    assert actions[-3:] == ["reply", "edit_reply", "remove_reply"]
+
+
+def review_post(editor_client, comment, **data):
+    from tests.moderation.desk import REVIEW_URL
+
+    return editor_client.post(
+        f"{REVIEW_URL}?c={comment.pk}", {"comment": comment.pk, **data}, follow=True
+    )
+
+
+def test_review_screen_offers_the_senders_name_as_one_key(editor_client):
+    from tests.moderation.desk import REVIEW_URL
+
+    comment = letter(make_article())
+
+    html = editor_client.get(f"{REVIEW_URL}?c={comment.pk}").text
+    soup = BeautifulSoup(html, "html5lib")
+    button = soup.find(id="review-use-name")
+    assert button["data-key"] == "a" and "“Sam Example”" in button.get_text()
+    response = review_post(
+        editor_client,
+        comment,
+        action="rename",
+        name=button.find_previous("input", attrs={"name": "name"})["value"],
+    )
+
+    comment.refresh_from_db()
+    assert comment.author_name == "Sam Example"
+    assert comment.status == CommentStatus.PENDING  # still waiting, still shown
+    soup = BeautifulSoup(response.text, "html5lib")
+    assert soup.find(id="review-comment")["data-comment-id"] == str(comment.pk)
+    assert soup.find(id="review-use-name") is None  # it is the name now
+
+
+def test_review_screen_publishes_with_a_reply_and_undo_takes_both_back(
+    client, editor_client, mailoutbox
+):
+    article = make_article()
+    comment = letter(article)
+
+    review_post(editor_client, comment, action="reply", reply="Our answer, Sam.")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert "Our answer, Sam." in page(client, article).select_one(".editors-reply").text
+    assert "Our answer, Sam." in to(mailoutbox, "sam@example.org")[0].body
+
+    review_post(editor_client, comment, action="undo")
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.reply_text) == (CommentStatus.PENDING, "")
+
+
+def test_review_screen_rejects_with_the_reason_sent_when_asked(
+    editor_client, mailoutbox
+):
+    RejectReason.objects.create(text="One each", letter="One letter per writer.")
+    first, second = letter(make_article()), letter(make_article())
+
+    review_post(editor_client, first, action="reject", reason="One each")
+    review_post(
+        editor_client, second, action="reject", reason="One each", tell_writer="1"
+    )
+
+    [message] = to(mailoutbox, "sam@example.org")
+    assert "One letter per writer." in message.body
+
+
+def test_review_screen_refuses_an_invisible_name(editor_client):
+    comment = letter(make_article())
+
+    response = review_post(editor_client, comment, action="rename", name="\u202e")
+
+    comment.refresh_from_db()
+    assert comment.author_name == "Anonymous"
+    assert "characters we can" in response.text
