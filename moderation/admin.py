@@ -361,10 +361,14 @@ class CommentAdmin(admin.ModelAdmin):
             key = "edit_reply" if reply and stored.reply_text else key
             self._decide(request, stored, key, reply)
 
-    def _decide(self, request: HttpRequest, comment: Comment, key: str, note: str):
+    def _decide(
+        self, request: HttpRequest, comment: Comment, key: str, note: str
+    ) -> None:
         """A decision made by a field of the form, through its row of the table."""
         try:
-            t.apply_decision(action=key, comment=comment, editor=request.user, note=note)
+            t.apply_decision(
+                action=key, comment=comment, editor=request.user, note=note
+            )
         except t.InvalidTransition as exc:
             self.message_user(request, f"Not done: {exc}.", level=messages.ERROR)
 
