@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 
 from comments import validation
 from comments.models import Comment
@@ -144,8 +145,11 @@ class CommentChangeForm(forms.ModelForm):
         name = self.fields.get("author_name")
         if name is not None and self.instance.pk:
             suggested = suggested_name(self.instance)
-            name.help_text = "Shown with the comment (“Anonymous” when empty)." + (
-                f" The sender gave “{suggested}”." if suggested else ""
+            # The admin shows help texts unescaped: the sender's words go through
+            # format_html like any HTML the admin shows.
+            name.help_text = format_html(
+                "Shown with the comment (“Anonymous” when empty).{}",
+                format_html(" The sender gave “{}”.", suggested) if suggested else "",
             )
 
     def clean_author_name(self) -> str:
