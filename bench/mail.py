@@ -10,6 +10,13 @@ database is created and migrated when missing. Messages go through
 quoted original and a signature, HTML-only mail, routing by plus address, by
 [slug] token, by title, and unrouted. Reports messages/second and the peak RSS.
 ``run_mail_bench(n)`` is importable by the main benchmark (Django already set up).
+
+Then the hostile shapes (tests/comments/mail/shapes.py, issues 16 and 22, the
+last two at the size the issue measured): for each, the time to read it
+(parse, filters, extraction, trimming) over the time to read a plain message
+of the same size, the median of three back-to-back pairs. The target is a small
+multiple (under 10); the tests only check that no shape is quadratic again.
+``hostile_ratios()`` is importable too; ``--hostile-only`` runs just these.
 """
 
 from __future__ import annotations
@@ -116,6 +123,49 @@ def run_mail_bench(n: int = 3000) -> dict[str, float]:
     }
 
 
+def hostile_ratios() -> dict[str, dict[str, float]]:
+    """{shape: {"bytes", "hostile_s", "plain_s", "ratio"}} for every hostile shape."""
+    from statistics import median
+
+    from comments.mail.budget import Budget
+    from comments.mail.parsing import parse_email
+    from comments.mail.reading import read_message
+    from tests.comments.mail.shapes import SHAPES, cc_fields, nested_multipart
+
+    def seconds(raw: bytes) -> float:
+        start = time.perf_counter()
+        read_message(parse_email(raw), budget=Budget(seconds=3600))
+        return time.perf_counter() - start
+
+    shapes = {
+        **SHAPES,
+        "nested_multipart_295_then_9_MB_of_newlines": lambda: nested_multipart(
+            295, 9_000_000
+        ),
+        "cc_fields_495_of_4000": lambda: cc_fields(495, 4_000),
+    }
+    report = {}
+    for name, make in shapes.items():
+        hostile, plain = make()
+        pairs = [(seconds(hostile), seconds(plain)) for _ in range(3)]
+        report[name] = {
+            "bytes": len(hostile),
+            "hostile_s": round(median(h for h, _ in pairs), 3),
+            "plain_s": round(median(p for _, p in pairs), 3),
+            "ratio": round(median(h / p for h, p in pairs), 1),
+        }
+    return report
+
+
+def print_hostile_ratios(report: dict[str, dict[str, float]]) -> None:
+    print("hostile shape vs a plain message of its size (read: parse to trim)")
+    for name, row in report.items():
+        print(
+            f"  {name}: {row['bytes']:,} bytes, {row['hostile_s']} s vs "
+            f"{row['plain_s']} s = {row['ratio']}x"
+        )
+
+
 def _prepare_database(url: str) -> None:
     """Create the bench database when missing (PostgreSQL only)."""
     from urllib.parse import urlsplit
@@ -139,6 +189,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the run")
     parser.add_argument("--sort", default="cumulative", help="profile sort key")
     parser.add_argument(
+        "--hostile-only",
+        action="store_true",
+        help="only the hostile shapes' ratios (no database needed)",
+    )
+    parser.add_argument(
         "--async-commit",
         action="store_true",
         help="synchronous_commit=off for this session: measures the CPU cost "
@@ -153,6 +208,12 @@ def main() -> None:
     os.environ.setdefault("EMAIL_URL", "dummymail://")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
+    if args.hostile_only:
+        import django
+
+        django.setup()
+        print_hostile_ratios(hostile_ratios())
+        return
     if os.environ["DATABASE_URL"].startswith("postgres"):
         _prepare_database(os.environ["DATABASE_URL"])
     import django
@@ -184,6 +245,7 @@ def main() -> None:
     )
     for key, count in sorted(report["outcomes"].items()):
         print(f"  {key}: {count}")
+    print_hostile_ratios(hostile_ratios())
 
 
 if __name__ == "__main__":

@@ -776,6 +776,9 @@ def main() -> int:
     else:
         mail = run_mail_bench(2000)
         ingest = mail["ingest_per_s"]
+        from bench.mail import hostile_ratios, print_hostile_ratios
+
+        print_hostile_ratios(hostile_ratios())
 
     from bench.imports import run_import_bench
 

@@ -10,23 +10,19 @@ message, no user (which would add `Vary: Cookie` or a `Set-Cookie` and make ever
 shared cache pass it by). ETags and 304s come from Django's
 ConditionalGetMiddleware (settings.MIDDLEWARE).
 
-Behind the front, parts of pages are kept in Django's cache (`cached`), which
-is never more than an accelerator.
+Behind the front, parts of pages are kept in Django's cache (`cache.get_or_set`),
+which is never more than an accelerator: what an outage means is decided once,
+in settings.py (DJANGO_REDIS_IGNORE_EXCEPTIONS).
 """
 
-import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 View = Callable[..., HttpResponseBase]
-T = TypeVar("T")
-logger = logging.getLogger("sourcehat.cache")
 
 
 def public_page(view: View) -> View:
@@ -52,16 +48,3 @@ def public_page(view: View) -> View:
         return response
 
     return wrapped
-
-
-def cached(key: str, make: Callable[[], T], timeout: int) -> T:
-    """make()'s value, kept in the shared cache under key (Django's get_or_set).
-
-    The cache is an accelerator: when it is unreachable, the value is made
-    afresh (and the outage logged), so pages still render from the database.
-    """
-    try:
-        return cache.get_or_set(key, make, timeout=timeout)
-    except Exception:
-        logger.warning("cache unavailable: key=%s", key, exc_info=True)
-        return make()

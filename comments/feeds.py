@@ -6,13 +6,18 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Article
+from blog.siteurl import absolute_url
 from comments.models import Comment
 
 
 class ArticleCommentsFeed(Feed):
+    """Every address in it is SITE_URL's (blog/siteurl.py), so its links and Atom
+    ids are the same whatever Host a request named."""
+
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, slug: str) -> Article:
@@ -22,7 +27,10 @@ class ArticleCommentsFeed(Feed):
         return f"Comments on “{obj.title}”"
 
     def link(self, obj: Article) -> str:
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj: Article) -> str:
+        return absolute_url(reverse("comments:feed", kwargs={"slug": obj.slug}))
 
     def items(self, obj: Article) -> list[Comment]:
         return list(
@@ -40,7 +48,7 @@ class ArticleCommentsFeed(Feed):
         return item.body_html + reply
 
     def item_link(self, item: Comment) -> str:
-        return item.get_absolute_url()
+        return absolute_url(item.get_absolute_url())
 
     def item_author_name(self, item: Comment) -> str:
         return item.author_name

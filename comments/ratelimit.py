@@ -1,48 +1,36 @@
-"""Fixed-window counts in Django's cache, shared by every worker process: the
-posting rate limit, and screening's count of comments from one address."""
+"""Counts in Django's cache, shared by every worker process, through django-ratelimit:
+the posting rate limit, and screening's count of comments from one address.
 
-import logging
+django-ratelimit counts in fixed windows that each key starts at its own offset
+from the clock (so not every window ends at once). With Redis unreachable it
+counts nothing and lets the reader through (RATELIMIT_FAIL_OPEN, settings.py).
+"""
+
 import re
-import time
 
-from django.core.cache import cache
+from django_ratelimit.core import get_usage
 
-logger = logging.getLogger("sourcehat.comments")
-
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int] | None:
-    """ "5/m" -> (5, 60); "" / "0" / "off" -> None (no limit)."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)([smhd])\s*", rate or "")
-    if not match or int(match[1]) == 0:
-        return None
-    return int(match[1]), int(match[2] or 1) * _PERIODS[match[3]]
+# The largest count the busy-address signal ever needs: it reads the count only.
+_UNCOUNTED = 10**9
 
 
 def over_limit(scope: str, ident: str, rate: str) -> bool:
-    """Count one hit for ident; True once it is over the rate."""
-    parsed = parse_rate(rate)
-    return parsed is not None and count_hit(scope, ident, parsed[1]) > parsed[0]
+    """Count one hit for ident; True once it is over the rate ("5/m"; "", "0" or
+    "off": no limit)."""
+    if not re.fullmatch(r"\s*[1-9]\d*\s*/\s*\d*[smhd]\s*", rate or ""):
+        return False
+    usage = _hit(scope, ident, rate.replace(" ", ""))
+    return usage is not None and usage["should_limit"]
 
 
 def count_hit(scope: str, ident: str, period: int) -> int:
     """Count one hit for ident in the current period-long window; returns the
-    window's hits so far, this one included.
-
-    With the cache unreachable nothing can be counted: 0 (and the outage logged),
-    so a reader is let through rather than refused.
-    """
-    key = f"rl:{scope}:{ident}:{int(time.time() // period)}"
-    try:
-        return _incr(key, timeout=period + 1)
-    except Exception:
-        logger.warning("%s not counted: cache unavailable", scope, exc_info=True)
-        return 0
+    window's hits so far, this one included (0 when nothing could be counted)."""
+    usage = _hit(scope, ident, (_UNCOUNTED, period))
+    return usage["count"] if usage is not None else 0
 
 
-def _incr(key: str, timeout: int) -> int:
-    try:
-        return cache.incr(key)  # the usual case: one round trip
-    except ValueError:  # the window's first hit, unless another worker's came first
-        return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
+def _hit(scope: str, ident: str, rate: str | tuple[int, int]) -> dict | None:
+    return get_usage(
+        None, group=scope, key=lambda group, request: ident, rate=rate, increment=True
+    )

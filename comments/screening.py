@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from blog.caching import cached
 from comments.models import SpamTerm, SpamTermKind
 from comments.ratelimit import count_hit
 
@@ -65,10 +64,10 @@ def spam_terms() -> list[tuple[str, str]]:
     entry (forget_spam_terms); the timeout bounds the one race left, a post that
     read the old lists just before a change and stored them just after.
     """
-    return cached(
+    return cache.get_or_set(
         SPAM_TERMS_KEY,
         lambda: list(SpamTerm.objects.values_list("kind", "term")),
-        SPAM_TERMS_TIMEOUT,
+        timeout=SPAM_TERMS_TIMEOUT,
     )
 
 

@@ -61,10 +61,11 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 seconds_to_submit=form.seconds_to_submit,
             ),
         )
-    except RepeatedComment as repeat:
-        return HttpResponseRedirect(
-            receipt_url(repeat.comment) + "?again=1", status=303
-        )
+    except RepeatedComment:
+        # Its own answer, never the earlier comment's receipt: knowing a text and
+        # an address (or sharing an IP) must not show someone else's name and
+        # status (issue 22). The earlier sender still has their receipt's link.
+        return render(request, "comments/comment_repeat.html", {"article": article})
     return HttpResponseRedirect(receipt_url(comment), status=303)
 
 
@@ -78,7 +79,6 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         "comment": comment,
         "article": comment.article,
         "comment_html": render_comment(comment.public_text),
-        "again": "again" in request.GET,
         "receipt_days": RECEIPT_DAYS,
     }
     response = render(request, "comments/comment_receipt.html", context)

@@ -1,7 +1,7 @@
-"""Deploy checks of our own (run by `manage.py check --deploy`)."""
+"""System checks of our own (deploy ones run by `manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
@@ -24,5 +24,19 @@ def plain_http_only_on_loopback(app_configs: object, **kwargs: object) -> list:
             f"({', '.join(public)}): cookies and logins would travel unencrypted.",
             hint="Unset ALLOW_PLAIN_HTTP, or restrict ALLOWED_HOSTS to loopback.",
             id="sourcehat.W001",
+        )
+    ]
+
+
+@register(Tags.database)
+def database_url_usable(app_configs: object, **kwargs: object) -> list:
+    """DATABASE_URL that could not be used (config/settings.py), in one line."""
+    if not settings.DATABASE_URL_ERROR:
+        return []
+    return [
+        Error(
+            f"DATABASE_URL can't be used ({settings.DATABASE_URL_ERROR}).",
+            hint="postgres://user:password@host:5432/name or sqlite:///path",
+            id="sourcehat.E001",
         )
     ]

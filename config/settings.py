@@ -5,8 +5,10 @@ works on SQLite under var/ with DEBUG on; with DEBUG off, start-up refuses to go
 without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
+import warnings
 from datetime import timedelta
-from email.utils import parseaddr
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +20,11 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
+# An empty value means the default: `.env.example` copied unchanged leaves several
+# blank (DATABASE_URL=, CACHE_URL=, EMAIL_URL=, TASKS_BACKEND=), and so does
+# compose's `${NAME:-}`. Unset them, so each setting below falls back to its own.
+for _name in [name for name, value in os.environ.items() if not value.strip()]:
+    del os.environ[_name]
 
 
 # --- Core -------------------------------------------------------------------------
@@ -95,9 +102,25 @@ TEMPLATES = [
 ]
 
 # --- Database and cache -----------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-}
+# An unusable DATABASE_URL (garbage, an unknown scheme, a driver not installed)
+# is reported where it is met, in one line, not as a traceback while Django
+# starts: the system checks stop every command that runs them (sourcehat.E001,
+# config/checks.py), and the mail pipe defers the message (ingest_email exits
+# 75, so the mail server retries) instead of bouncing it.
+with warnings.catch_warnings(record=True) as _warned:  # environ warns, then fails
+    try:
+        DATABASES = {
+            "default": env.db(
+                "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+            )
+        }
+        import_module(DATABASES["default"]["ENGINE"] + ".base")
+        DATABASE_URL_ERROR = ""
+    except Exception as exc:  # whatever the URL parser or the driver raised
+        DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+        # environ's warning quotes the parsed URL, password included: not that.
+        _why = "no database engine for its scheme" if _warned else f"{exc!r}"
+        DATABASE_URL_ERROR = " ".join(_why.split())[:300]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)  # git-ignored; a fresh clone doesn't have it
     # WAL lets readers and one writer work at once; the busy timeout makes a second
@@ -138,19 +161,34 @@ else:
 
 # The database cache is shared by every worker process (unlike locmem); Redis in
 # production through CACHE_URL=redis://...
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="dbcache://django_cache"),
-}
+CACHE_TABLE = "django_cache"
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"dbcache://{CACHE_TABLE}")}
 if "redis" in CACHES["default"]["BACKEND"].lower():
     # django-redis rather than Django's own Redis backend: it keeps one client per
-    # process where Django's builds a new one for every command, and it counts
-    # (cache.incr, the rate limit's counters) in one round trip instead of two.
+    # process where Django's builds a new one for every command.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
     # An unreachable Redis fails fast, so pages render from the database instead
-    # of waiting (blog/caching.py): the cache only ever makes the site faster.
+    # of waiting.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
     )
+# What a cache outage means, decided here and nowhere else: the cache only ever
+# makes the site faster. With Redis unreachable, django-redis answers every read
+# as a miss, drops every write and counts nothing (the rate limit fails open,
+# RATELIMIT_FAIL_OPEN), logging each as "Exception ignored" on sourcehat.cache;
+# pages render from the database, comments and mail are stored, sessions are
+# read from the database (cached_db). The database cache is a table in the
+# database: its outage is the database's (a 503 page, exit 75 for the pipe),
+# and `migrate` always makes its table (comments/apps.py).
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "sourcehat.cache"
+# django-ratelimit is used as a library (comments/ratelimit.py), not an installed
+# app: its system checks call the database cache, the development default,
+# unsupported, because it counts with a read and a write rather than one atomic
+# step (two posts at the same instant may count as one). Good enough there;
+# production counts in Redis.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Email ------------------------------------------------------------------------
 COMMENTS_EMAIL_ADDRESS = env.str(
@@ -198,7 +236,6 @@ SITE_URL = env.str(
     "SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
 SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
-COMMENTS_EMAIL_DOMAIN = parseaddr(COMMENTS_EMAIL_ADDRESS)[1].rpartition("@")[2]
 
 # --- Static files -----------------------------------------------------------------
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -95,7 +95,7 @@ class DecisionInline(admin.TabularInline):
     model = Decision
     extra = 0
     can_delete = False
-    fields = ("at", "action", "from_status", "to_status", "editor", "note")
+    fields = ("at", "action", "from_status", "to_status", "editor", "note", "channel")
     readonly_fields = fields
     ordering = ("at", "pk")
 
@@ -413,8 +413,9 @@ class DecisionAdmin(admin.ModelAdmin):
         "to_status",
         "editor",
         "note",
+        "channel",
     )
-    list_filter = ("action",)
+    list_filter = ("action", "channel")
     list_select_related = ("comment", "editor")
     readonly_fields = (
         "comment",

@@ -9,13 +9,17 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         # comments can't import moderation (DESIGN.md), so it announces new comments
         # through its one signal and moderation listens here.
+        from comments.mail import handoff
         from comments.signals import comment_submitted
+        from moderation.answers import handle_notice_answer
         from moderation.notices import on_comment_submitted
         from moderation.permissions import ensure_editors_group
 
         comment_submitted.connect(
             on_comment_submitted, dispatch_uid="moderation-notice"
         )
+        # The pipeline hands answers to a notice here (comments/mail/handoff.py).
+        handoff.register(handoff.NOTICE_ANSWER, handle_notice_answer)
         # The data migration creates the group once; this framework hook keeps it
         # (and its permissions) after a flush too, e.g. between transactional tests.
         post_migrate.connect(ensure_editors_group, sender=self)

@@ -25,34 +25,57 @@ class ErasureReport:
     taken_down: int
     texts_kept: int
     emails: int
+    dry_run: bool = False
 
     def summary(self) -> str:
+        erased, took, kept = (
+            ("Would erase", "would take", "would keep")
+            if self.dry_run
+            else ("Erased", "took", "kept")
+        )
         return (
-            f"Erased the address and name from {self.comments} comment(s) and "
-            f"{self.emails} stored email(s); took down {self.taken_down} published "
-            f"comment(s); kept the published text of {self.texts_kept}."
+            f"{erased} the address and name from {self.comments} comment(s) and "
+            f"{self.emails} stored email(s); {took} down {self.taken_down} published "
+            f"comment(s); {kept} the published text of {self.texts_kept}."
         )
 
 
 @transaction.atomic
 def erase_commenter(
-    *, email: str, editor: t.Editor = None, keep_published_text: bool = False
+    *,
+    email: str,
+    editor: t.Editor = None,
+    keep_published_text: bool = False,
+    dry_run: bool = False,
 ) -> ErasureReport:
-    """Remove one commenter's address and name (and, unless kept, their text)."""
+    """Remove one commenter's address and name (and, unless kept, their text);
+    with dry_run, only count what would go."""
     email = email.strip()
     if not email:
         raise ValueError("an email address is needed")
     comments = list(Comment.objects.by_commenter(email=email).order_by("pk"))
     emails = InboundEmail.objects.from_sender(email).values_list("pk", flat=True)
     email_ids = set(emails) | {c.inbound_email_id for c in comments} - {None}
+    if dry_run:
+        published = sum(c.status == CommentStatus.PUBLISHED for c in comments)
+        return ErasureReport(
+            comments=len(comments),
+            taken_down=0 if keep_published_text else published,
+            texts_kept=published if keep_published_text else 0,
+            emails=len(email_ids),
+            dry_run=True,
+        )
     taken_down = kept = 0
+    shown_on: set[int] = set()  # articles whose page shows a name that goes
     for comment in comments:
         keep = keep_published_text and comment.status == CommentStatus.PUBLISHED
         if comment.status == CommentStatus.PUBLISHED and not keep:
             t.reject_comment(comment=comment, editor=editor, reason="erasure")
             taken_down += 1
         kept += keep
-        _erase_one(comment, editor=editor, keep_text=keep)
+        if _erase_one(comment, editor=editor, keep_text=keep):
+            shown_on.add(comment.article_id)
+    t.touch_articles(list(shown_on))
     _forget_address(email)
     InboundEmail.objects.filter(pk__in=email_ids).update(
         sender="",
@@ -81,7 +104,8 @@ def _forget_address(email: str) -> None:
     rows.update(confirmation_sent_at=None, confirmed_at=None, last_sent_at=None)
 
 
-def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> None:
+def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> bool:
+    """Erase one comment's writer (and text); True if it is on its article's page."""
     current = Comment.objects.select_for_update().get(pk=comment.pk)
     current.author_email, current.author_name = "", ANONYMOUS
     current.ip_address, current.user_agent, current.notify_on_publish = None, "", False
@@ -98,15 +122,12 @@ def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> None:
     Decision.objects.filter(comment=current, action=Action.RENAME).update(
         note="", previous_text=""
     )
-    Decision.objects.create(
-        comment=current,
+    t.record_decisions(
+        [current],
         editor=editor,
         action=Action.ERASE,
-        from_status=current.status,
-        to_status=current.status,
         note="commenter erased; published text kept"
         if keep_text
         else "commenter erased with their text",
     )
-    if current.status == CommentStatus.PUBLISHED:
-        t.touch_article(current.article_id)  # the name on the page changes
+    return current.status == CommentStatus.PUBLISHED  # the name on the page changes

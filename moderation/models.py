@@ -19,6 +19,7 @@ class Channel(models.TextChoices):
 
     SCREEN = "", "On an editor’s screen"
     EMAIL_LINK = "email-link", "A link in the notice email"
+    EMAIL_REPLY = "email-reply", "An email reply to the notice"
 
 
 class Decision(models.Model):
@@ -162,3 +163,24 @@ class WriterNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.comment_id} to {self.address_id}"
+
+
+class EditorNotice(models.Model):
+    """One notice email sent to one editor: the comments it listed, numbered.
+
+    The notice's Reply-To carries a signed token naming this row
+    (moderation/notice_address.py): an answer's "2 publish" means the second of
+    ``comment_ids``.
+    """
+
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    comment_ids = models.JSONField(default=list)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"notice {self.pk} ({len(self.comment_ids)} comments)"

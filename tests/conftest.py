@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
+import zlib
 from dataclasses import dataclass
 
 import pytest
@@ -145,10 +146,12 @@ def redis_cache(settings, redis_server):
     return redis_server.stop
 
 
-def away_from_a_window_edge(seconds: int) -> None:
-    """The posting counters count in fixed windows aligned to the clock
-    (comments/ratelimit.py); a test posting a handful in a row starts well inside
-    one, so that its posts can't fall into two."""
-    left = seconds - time.time() % seconds
+def away_from_a_window_edge(seconds: int, counted: str = "203.0.113.7") -> None:
+    """The posting counters count in fixed windows (django-ratelimit: each counted
+    value's windows start crc32(value) % seconds after the clock's); a test posting
+    a handful in a row starts well inside one, so that its posts can't fall into
+    two."""
+    offset = zlib.crc32(counted.encode()) % seconds
+    left = seconds - (time.time() - offset) % seconds
     if left < 5:
         time.sleep(left + 0.1)

@@ -22,7 +22,7 @@ from django.test import Client
 from comments.models import Comment, CommentStatus
 from moderation.transitions import publish_comment, reject_comment
 from tests import nginx_front
-from tests.conftest import need
+from tests.conftest import away_from_a_window_edge, need
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,10 +79,17 @@ def fetch(
     method: str = "GET",
     body: str | None = None,
     headers: dict[str, str] | None = None,
+    source: str | None = None,
 ) -> Answer:
-    """One request to the front, redirects not followed."""
+    """One request to the front, redirects not followed; from the loopback address
+    `source` (127.0.0.2, ...) when given, as another reader's machine."""
     parts = urlsplit(front.url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(
+        parts.hostname,
+        parts.port,
+        timeout=30,
+        source_address=(source, 0) if source else None,
+    )
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
@@ -244,7 +251,7 @@ def test_taken_down_comment_is_gone_at_once_after_a_purge(front, settings):
 
     # The operator's command from the README, with the page's cache key prefix.
     subprocess.run(
-        [str(PURGE), f"http://127.0.0.1{url}"],
+        [str(PURGE), f"{front.url}{url}"],
         env={**os.environ, "SOURCEHAT_CACHE_DIR": str(front.cache_dir)},
         check=True,
     )
@@ -269,3 +276,131 @@ def test_static_files_are_served_by_nginx_from_the_collected_files(front):
     stored = front.static_root / staticfiles_storage.stored_name("css/site.css")
     assert hashed.body == stored.read_bytes()
     assert "immutable" in hashed.headers["Cache-Control"]
+
+
+def raw_request(front: Front, request_line: str, host: str) -> Answer:
+    """One request with its request line and Host exactly as given (http.client
+    would mend either)."""
+    parts = urlsplit(front.url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.putrequest(*request_line.split(" ", 1), skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return Answer(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+HOSTILE = [
+    # (request line, Host): another port, another allowed name, an absolute
+    # request line naming one host while the Host header names another.
+    ("GET {path}", "127.0.0.1:6666"),
+    ("GET {path}", "localhost"),
+    ("GET http://localhost:6666{path}", "{front}"),
+    ("GET http://{front}{path}", "localhost:6666"),
+]
+
+
+@pytest.mark.parametrize(
+    "path", ["/robots.txt", "/sitemap.xml", "/feed/", "/articles/hosted/comments/feed/"]
+)
+def test_hostile_host_headers_never_reach_the_next_readers_copy(front, settings, path):
+    settings.SITE_URL = "https://blog.example.org"
+    settings.PAGE_CACHE_SECONDS = 600
+    article = make_article(title="Hosted", slug="hosted")
+    make_comment(article=article, status=CommentStatus.PUBLISHED, body="Hi there.")
+    authority = urlsplit(front.url).netloc
+
+    attacks = [
+        raw_request(
+            front, line.format(path=path, front=authority), host.format(front=authority)
+        )
+        for line, host in HOSTILE
+    ]
+    reader = fetch(front, path)  # the next reader, as a browser asks
+
+    assert reader.status == 200
+    for answer in [*attacks, reader]:
+        if answer.status != 200:  # a Host Django doesn't allow: 400, never kept
+            assert answer.cache != "HIT"
+            continue
+        assert "6666" not in answer.text
+        assert "https://blog.example.org/" in answer.text
+        assert "localhost" not in answer.text and authority not in answer.text
+    assert fetch(front, path).body == reader.body
+
+
+def test_copy_older_than_its_stale_allowance_is_never_served(front, settings):
+    settings.PAGE_CACHE_SECONDS = 1  # fresh for 1 s, served stale for 1 s more
+    article = make_article(title="Quiet Page")
+    comment = make_comment(
+        article=article, status=CommentStatus.PUBLISHED, body="Soon rejected."
+    )
+    url = article.get_absolute_url()
+    fetch(front, url)
+    assert fetch(front, url).cache == "HIT"
+    reject_comment(comment=comment, editor=None, reason="off topic")
+
+    time.sleep(3)  # a quiet spell, longer than s-maxage + stale-while-revalidate
+    first = fetch(front, url)  # the first reader after it
+
+    assert first.status == 200 and "Quiet Page" in first.text
+    assert "Soon rejected." not in first.text
+
+
+def post_comment_through(
+    front: Front, article, text: str, *, source: str, forged: str
+) -> Answer:
+    """The article's form filled in and sent from `source`, with a forged
+    X-Forwarded-For naming `forged`."""
+    form = _FormFields()
+    form.feed(fetch(front, article.get_absolute_url()).text)
+    form.fields.update({"name": "Reader", "body": text})
+    return fetch(
+        front,
+        form.action,
+        method="POST",
+        body=urlencode(form.fields),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": front.url,
+            "X-Forwarded-For": forged,
+        },
+        source=source,
+    )
+
+
+def test_readers_real_address_reaches_the_rate_limit_and_the_row(front, settings):
+    # Production's path: nginx is the trusted proxy, and it appends the address it
+    # saw to X-Forwarded-For; whatever a reader put there before is theirs to forge.
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # nginx, as the live server sees it
+    settings.COMMENT_RATE_LIMIT = "2/m"
+    away_from_a_window_edge(60, "127.0.0.2")
+    article = make_article(title="Who Posts")
+
+    answers = [
+        post_comment_through(
+            front,
+            article,
+            f"Comment {n} from one reader.",
+            source="127.0.0.2",
+            forged=f"203.0.113.{n}",
+        )
+        for n in range(3)
+    ]
+    other = post_comment_through(
+        front, article, "From another reader.", source="127.0.0.3", forged="127.0.0.2"
+    )
+
+    # Forging a new address each time doesn't escape the limit...
+    assert [a.status for a in answers] == [303, 303, 429]
+    # ...and the limit is the reader's, not the proxy's.
+    assert other.status == 303
+    stored = dict(Comment.objects.values_list("body", "ip_address"))
+    assert stored == {
+        "Comment 0 from one reader.": "127.0.0.2",
+        "Comment 1 from one reader.": "127.0.0.2",
+        "From another reader.": "127.0.0.3",
+    }

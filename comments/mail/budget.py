@@ -25,6 +25,15 @@ class OverBudget(Exception):
         self.stage = stage
 
 
+class Stopped(OverBudget):
+    """The process was asked to stop (SIGTERM) while reading: the message stays
+    stored and unacknowledged, and is read again by the next run."""
+
+    def __init__(self, stage: str) -> None:
+        Exception.__init__(self, f"asked to stop (at {stage})")
+        self.stage = stage
+
+
 @dataclass
 class Budget:
     """A deadline for one message, EMAIL_SECONDS_PER_MESSAGE from now by default:
@@ -33,6 +42,9 @@ class Budget:
 
     seconds: float | None = None
     clock: Callable[[], float] = time.monotonic
+    # The poller's stop flag: Docker kills 10 s after SIGTERM, so a message
+    # being read is left for the next run rather than finished.
+    should_stop: Callable[[], bool] = lambda: False
     deadline: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,6 +53,8 @@ class Budget:
         self.deadline = self.clock() + self.seconds
 
     def check(self, stage: str) -> None:
-        """Raise OverBudget once the deadline has passed."""
+        """Raise Stopped when asked to stop, OverBudget once the deadline passed."""
+        if self.should_stop():
+            raise Stopped(stage)
         if self.clock() > self.deadline:
             raise OverBudget(stage, self.seconds)

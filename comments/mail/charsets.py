@@ -9,6 +9,7 @@ so nothing is ever dropped silently.
 from __future__ import annotations
 
 import codecs
+import functools
 
 WINDOWS_1252 = "cp1252"
 # WHATWG Encoding Standard labels: browsers decode these as windows-1252, and
@@ -67,12 +68,23 @@ def normalize_charset(declared: object) -> str:
     """A declared MIME charset as a Python codec name, or "" if unknown."""
     if not declared:
         return ""
-    name = str(declared).strip().strip("\"'").lower()
-    name = _ALIASES.get(name, name)
+    return _codec_name(str(declared)[:64])
+
+
+@functools.lru_cache(maxsize=256)
+def _codec_name(declared: str) -> str:
+    # A label is a hint: "utf-8\0" (a NUL, or any control character, around a
+    # name) still names UTF-8 (issue 22). Only codecs that decode text count:
+    # Python's "undefined" codec raises on every byte, and "base64" or "rot13"
+    # are no charsets at all.
+    name = "".join(ch for ch in declared if ch.isprintable()).strip().strip("\"'")
+    name = _ALIASES.get(name.lower(), name.lower())
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        codec = codecs.lookup(name)
+        b"a".decode(codec.name)
+    except Exception:  # LookupError, ValueError, UnicodeError: not a charset
         return ""
+    return codec.name
 
 
 def decode_windows_1252(data: bytes) -> str:
@@ -83,10 +95,12 @@ def decode_windows_1252(data: bytes) -> str:
 def decode_bytes(
     data: bytes, declared: object = "", *, utf8_first: bool = False
 ) -> str:
-    """Decode with the declared charset, then UTF-8, then WHATWG windows-1252.
+    """Decode with the declared charset, then UTF-8, then WHATWG windows-1252
+    (byte by byte where the rest is UTF-8): the one charset-fallback order.
 
     ``utf8_first`` when the label is evidently wrong (missing, us-ascii, or an
-    8bit transfer encoding): valid UTF-8 is then the strongest signal (Discourse
+    8bit transfer encoding) or, for raw 8-bit header bytes, only a hint taken
+    from the body: valid UTF-8 is then the strongest signal (RFC 6532; Discourse
     receiver.rb fix_charset; corpus:
     djmbx__message_with_invalid_content_for_declared_encoding). Every step but
     the last is strict; unlike Zulip's errors="ignore", nothing is dropped.
@@ -100,9 +114,9 @@ def decode_bytes(
             return decode_windows_1252(data)
         try:
             return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
-    return decode_windows_1252(data)
+    return decode_mixed(data)
 
 
 def decode_mixed(data: bytes) -> str:

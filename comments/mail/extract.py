@@ -8,17 +8,16 @@ silently dropping characters; honour format=flowed; NFC; no control chars.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from email.message import Message
 
+from comments.htmltext import html_text
 from comments.mail.budget import Budget, OverBudget
 from comments.mail.charsets import decode_bytes
 from comments.mail.flowed import unflow
 from comments.mail.headers import raw_header_values
-from comments.mail.html import html_text
 from comments.mail.parsing import MAX_PARTS, ParsedEmail, content_type
-from comments.validation import strip_control_characters
+from comments.validation import normalize_text
 
 MAX_DEPTH = 10
 # What is kept of the text: ten times the longest comment, and as many lines as
@@ -43,6 +42,7 @@ class _Walk:
 
     budget: Budget
     parts_left: int = MAX_PARTS
+    too_deep: bool = False
     plain: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
 
@@ -55,13 +55,9 @@ class Extraction:
     notes: tuple[str, ...] = ()
 
 
-def extract_text(parsed: ParsedEmail) -> str:
-    """The reader's text: plain part preferred, else HTML as text; never raises."""
-    return extract(parsed, budget=Budget()).text
-
-
 def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
-    """extract_text with its notes; OverBudget is the one exception it lets out."""
+    """The reader's text (plain part preferred, else HTML as text) with notes on
+    what was left unread; OverBudget is the one exception it lets out."""
     if parsed.message is None:
         return Extraction("")
     walk = _Walk(budget)
@@ -69,7 +65,7 @@ def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
         _visit(parsed.message, walk, depth=0)
         plain = "\n\n".join(t for t in walk.plain if t.strip())
         notes: list[str] = []
-        text = clean_text(plain) or clean_text(
+        text = mail_text(plain) or mail_text(
             "\n\n".join(_html_part(h, budget, notes) for h in walk.html if h.strip())
         )
     except OverBudget:
@@ -78,6 +74,11 @@ def extract(parsed: ParsedEmail, *, budget: Budget) -> Extraction:
         return Extraction("")
     if walk.parts_left <= 0:
         notes.append(f"Read the first {MAX_PARTS} MIME parts.")
+    if walk.too_deep:
+        notes.append(
+            f"Read the MIME parts down to {MAX_DEPTH} levels; deeper ones were "
+            "left unread."
+        )
     if _RAW_MIME.search(text):
         return Extraction("", tuple(notes))
     text, cut = cap_text(text)
@@ -108,7 +109,10 @@ def cap_text(text: str) -> tuple[str, str]:
 
 
 def _visit(part: Message, walk: _Walk, depth: int) -> None:
-    if walk.parts_left <= 0 or depth > MAX_DEPTH:
+    if depth > MAX_DEPTH:
+        walk.too_deep = True
+        return
+    if walk.parts_left <= 0:
         return
     walk.parts_left -= 1
     walk.budget.check("mime parts")
@@ -190,10 +194,7 @@ def decode_part(part: Message) -> str:
     return text
 
 
-def clean_text(text: str) -> str:
-    """LF newlines, NFC, no NUL/control chars (except \\n, \\t)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    text = strip_control_characters(text)
-    text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
-    return text.strip()
+def mail_text(text: str) -> str:
+    """The text as every channel's is cleaned, read once: the trimming and the
+    comment take it as it is."""
+    return normalize_text(text, one_blank_line=True)

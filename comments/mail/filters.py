@@ -22,9 +22,9 @@ Order, first match wins, so the stored reason is the most specific one:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from email.message import Message
 
+from comments.addressing import is_own_address
 from comments.mail.headers import HeaderIndex, decode_header_value
 from comments.mail.parsing import ParsedEmail, content_type, walk_parts
 
@@ -72,16 +72,14 @@ _LIST_HEADERS = (
 )
 
 
-def machine_mail_reason(
-    parsed: ParsedEmail, own_addresses: Iterable[str]
-) -> str | None:
+def machine_mail_reason(parsed: ParsedEmail) -> str | None:
     """Why this message is machine mail to ignore, or None for a human's mail.
 
     Each rule looks its fields up in ``parsed.headers`` (read once), and the
     header-word rule reads each field once: linear in the header block.
     """
     message, headers = parsed.message, parsed.headers
-    if is_own_address(parsed.from_address, own_addresses):
+    if is_own_address(parsed.from_address):
         return OWN_MAIL
     if message is None:
         return None
@@ -96,22 +94,6 @@ def machine_mail_reason(
     if is_list_mail(headers):
         return MAILING_LIST
     return None
-
-
-def is_own_address(address: str, own_addresses: Iterable[str]) -> bool:
-    """True if ``address`` is one of ours, including ``local+anything@domain``."""
-    address = address.strip().lower()
-    if "@" not in address:
-        return False
-    local, _, domain = address.rpartition("@")
-    for own in own_addresses:
-        own = own.strip().lower()
-        own_local, _, own_domain = own.rpartition("@")
-        if not own_local or domain != own_domain:
-            continue
-        if local == own_local or local.startswith(own_local + "+"):
-            return True
-    return False
 
 
 def _local_part_matches(address: str, pattern: re.Pattern[str]) -> bool:

@@ -9,15 +9,12 @@ header becomes a best-effort string, never an exception (EMAIL-SPEC §2).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from email.header import decode_header
 from email.message import Message
 
-from comments.mail.charsets import decode_bytes, decode_mixed, normalize_charset
-from comments.validation import strip_control_characters
-
-_WHITESPACE_RUN = re.compile(r"\s+")
+from comments.mail.charsets import decode_bytes, normalize_charset
+from comments.validation import normalize_text
 
 
 def has_raw_bytes(value: str) -> bool:
@@ -26,22 +23,14 @@ def has_raw_bytes(value: str) -> bool:
 
 
 def decode_raw_8bit(value: str, charset_hint: str = "") -> str:
-    """Turn surrogate-escaped 8-bit bytes (how the parser keeps them) into text.
-
-    Order: UTF-8 (RFC 6532), then the charset the body declares (what mail
-    clients assume; corpus: mail__content_transfer_encoding_empty is Big5),
-    then UTF-8 with a per-byte windows-1252 fallback (EMAIL-SPEC §2).
-    """
+    """Turn surrogate-escaped 8-bit bytes (how the parser keeps them) into text:
+    UTF-8 (RFC 6532), then the charset the body declares (what mail clients
+    assume; corpus: mail__content_transfer_encoding_empty is Big5), then
+    charsets.decode_bytes' last step (EMAIL-SPEC §2)."""
     if not has_raw_bytes(value):
         return value
     data = value.encode("utf-8", errors="surrogateescape")
-    for charset in ("utf-8", normalize_charset(charset_hint)):
-        if charset:
-            try:
-                return data.decode(charset)
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return decode_mixed(data)
+    return decode_bytes(data, charset_hint, utf8_first=True)
 
 
 def decode_header_value(raw: object, charset_hint: str = "") -> str:
@@ -60,20 +49,13 @@ def decode_header_value(raw: object, charset_hint: str = "") -> str:
         # decode_header raises on some malformed words (bad base64 padding,
         # corpus: mail__bad_encoded_subject); keep the undecoded text instead.
         decoded = decode_raw_8bit(str(raw), charset_hint)
-    return clean_header_text(decoded)
+    return normalize_text(decoded, one_line=True)
 
 
 # RFC 2047 §6.2: whitespace between two adjacent encoded-words is not displayed.
 _ENCODED_WORD_GAP = re.compile(
     r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)"
 )
-
-
-def clean_header_text(text: str) -> str:
-    """Unfold, drop NUL/control characters, collapse whitespace, NFC-normalize."""
-    text = strip_control_characters(text.replace("\t", " "))
-    text = _WHITESPACE_RUN.sub(" ", text).strip()
-    return unicodedata.normalize("NFC", text)
 
 
 class HeaderIndex:

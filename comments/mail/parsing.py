@@ -20,11 +20,12 @@ from email.utils import collapse_rfc2231_value, getaddresses
 from comments.mail.headers import (
     HeaderIndex,
     body_charset_hint,
-    clean_header_text,
     decode_header_value,
     decode_raw_8bit,
     index_headers,
 )
+from comments.mail.structure import measure
+from comments.validation import normalize_text
 
 MAX_SUBJECT_CHARS = 255
 # The dedupe key goes into a unique varchar(255) column (DESIGN.md "Data").
@@ -52,6 +53,11 @@ MAX_CONTENT_FIELD_BYTES = 4 * 1024
 # And each parse of one costs per parameter, and happens at every read of the
 # field: real ones have a few (a filename in RFC 2231 pieces: a few more).
 MAX_CONTENT_PARAMETERS = 32
+# The recipient fields are read only to find our own address among them; a
+# real message names a few dozen recipients (a large list: a few thousand
+# characters). The stdlib's address parser costs a lot per address: 495 Cc
+# fields of 4,000 addresses each took 15 s (issue 22).
+MAX_RECIPIENT_CHARS = 32 * 1024
 
 # Zulip's order (zerver/lib/email_mirror.py find_emailgateway_recipient),
 # preceded by X-Original-To (Postfix's envelope recipient) and extended with
@@ -108,11 +114,17 @@ class ParsedEmail:
     notes: tuple[str, ...] = ()
 
 
-def parse_email(raw: bytes) -> ParsedEmail:
-    """Parse raw RFC 5322 bytes; never raises (problems go to ``malformed``)."""
+def parse_email(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:
+    """Parse raw RFC 5322 bytes; never raises (problems go to ``malformed``).
+
+    ``headers_only`` reads just the header block (what storing the raw message
+    needs, at once and cheaply); the dedupe key is the whole message's still.
+    """
     raw = bytes(raw or b"")
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     fallback_key = f"sha256:{raw_sha256}"
+    if headers_only:
+        raw = header_block(raw)
     if not raw.strip():
         return ParsedEmail(None, "", fallback_key, raw_sha256, malformed="empty")
     body, notes = bounded(strip_mbox_from_line(raw.lstrip(b" \t\r\n")))
@@ -142,7 +154,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
 def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     """What the parser reads of a message: its header block repaired and capped
     at MAX_HEADER_FIELDS fields, its body cut before the line that would start
-    part MAX_BOUNDARY_LINES + 1; with a note for each cut."""
+    part MAX_BOUNDARY_LINES + 1 and where its parse would cost more than
+    structure.MAX_PARSE_WORK; with a note for each cut."""
     notes: list[str] = []
     match = _HEADER_END.search(raw)
     head, rest = (
@@ -162,8 +175,13 @@ def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
             f"Read the message up to its {MAX_BOUNDARY_LINES + 1:,}th line starting "
             f'with "--" (at most {MAX_BOUNDARY_LINES:,} MIME boundaries).'
         )
+    data = head + rest
+    cut = measure(data)
+    if cut.at is not None:
+        data = data[: cut.at]
+        notes.append(cut.note)
     data, long_content_fields = cap_fields(
-        head + rest,
+        data,
         _CONTENT_FIELD,
         MAX_CONTENT_FIELD_BYTES,
         parameters=MAX_CONTENT_PARAMETERS,
@@ -251,6 +269,7 @@ def _build(
         dedupe_key = f"sha256:{raw_sha256}"
     hint = body_charset_hint(message)
     from_name, from_address = sender(headers, hint)
+    to, cut = recipients(headers)
     defects = tuple(type(d).__name__ for d in _all_defects(message))
     return ParsedEmail(
         message=message,
@@ -260,12 +279,12 @@ def _build(
         subject=headers.first("Subject", hint)[:MAX_SUBJECT_CHARS],
         from_address=from_address,
         from_name=from_name,
-        recipients=recipients(headers),
+        recipients=to,
         authentication_results=tuple(headers.values("Authentication-Results")),
         attachment_names=attachment_names(message),
         defects=defects,
         headers=headers,
-        notes=notes,
+        notes=(*notes, cut) if cut else notes,
     )
 
 
@@ -291,7 +310,7 @@ def addresses(raw_values: list[str], charset_hint: str = "") -> list[tuple[str, 
     except Exception:
         return found
     for name, address in pairs:
-        address = clean_header_text(address).strip("<>[]").lower()
+        address = normalize_text(address, one_line=True).strip("<>[]").lower()
         if "@" not in address or address.startswith("@") or address.endswith("@"):
             continue
         found.append((decode_header_value(name, charset_hint).strip("\"' "), address))
@@ -313,13 +332,29 @@ def sender(headers: HeaderIndex, charset_hint: str = "") -> tuple[str, str]:
     return name, ""
 
 
-def recipients(headers: HeaderIndex) -> tuple[str, ...]:
-    """Every recipient address, in RECIPIENT_HEADERS order, without repeats."""
+def recipients(headers: HeaderIndex) -> tuple[tuple[str, ...], str]:
+    """(every recipient address, in RECIPIENT_HEADERS order, without repeats; a
+    note when the fields were longer than MAX_RECIPIENT_CHARS and cut there)."""
     seen: dict[str, None] = {}
+    left = MAX_RECIPIENT_CHARS
     for header in RECIPIENT_HEADERS:
-        for _name, address in addresses(headers.raw(header)):
+        values = []
+        for value in headers.raw(header):
+            if len(value) > left:  # cut at the last whole address that fits
+                values.append(value[: value.rfind(",", 0, left) + 1])
+                left = 0
+                break
+            values.append(value)
+            left -= len(value)
+        for _name, address in addresses(values):
             seen.setdefault(address, None)
-    return tuple(seen)
+        if left <= 0:
+            note = (
+                f"Read the first {MAX_RECIPIENT_CHARS // 1024} KiB of the "
+                "recipient fields (To, Cc, ...)."
+            )
+            return tuple(seen), note
+    return tuple(seen), ""
 
 
 def walk_parts(message: Message, limit: int = MAX_PARTS) -> Iterator[Message]:

@@ -1,7 +1,9 @@
 """One email in, one stored outcome out: the core every entry point shares.
 
 DESIGN.md "Email in": raw bytes -> store InboundEmail (commit) -> parse -> skip?
--> route -> extract + trim -> intake (commit) -> acknowledge.
+-> route -> extract + trim -> intake (commit) -> acknowledge. An answer to an
+editors' notice is recognised by its address before routing and handed to
+moderation (handoff.py) instead.
 
 The raw row is committed on its own first, so nothing received is lost even
 when processing fails. The message is then read (filters, extraction, trimming:
@@ -10,10 +12,11 @@ only then does a second transaction route it, hand it to intake and store
 exactly one outcome (queued, ignored, rejected or failed) with a reason. A
 message over its budget is ``failed`` / ``too_slow``, for an editor to
 re-process. The caller acknowledges the message (pipe exit code, IMAP move)
-only after this returns. A database or cache outage is raised, never stored as
+only after this returns. A database outage is raised, never stored as
 ``failed``: the pipe exits 75 and the poller retries, so the mail server keeps
-the message. Nothing here ever sends mail: senders can be forged, and machine
-mail must never be answered (RFC 3834 §2).
+the message; a Redis outage is a cache miss (settings.py) and changes nothing.
+Nothing here ever sends mail: senders can be forged, and machine mail must never
+be answered (RFC 3834 §2).
 """
 
 from __future__ import annotations
@@ -21,29 +24,33 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from blog.models import Article
+from comments.addressing import our_recipient
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.mail import handoff
 from comments.mail.auth import authentication_verdict
 from comments.mail.bounces import failed_recipients
-from comments.mail.budget import Budget, OverBudget
+from comments.mail.budget import Budget, OverBudget, Stopped
 from comments.mail.filters import BOUNCE
 from comments.mail.parsing import ParsedEmail, header_block, parse_email
 from comments.mail.reading import Reading, read_message
-from comments.mail.routing import plus_tag, route
+from comments.mail.routing import route
 from comments.models import Comment, CommentSource, InboundEmail, InboundOutcome
 from comments.screening import SOFT, Signals
-from comments.validation import clean_email, normalize_text
+from comments.validation import clean_email
 
 logger = logging.getLogger("sourcehat.comments.mail")
 
@@ -112,18 +119,18 @@ class IngestResult:
         return asdict(self)
 
 
-# A cache that can't be reached is an outage to wait out, like the database's.
-_CACHE_OUTAGES = (RedisConnectionError, RedisTimeoutError)
-
-
 def outage(exc: BaseException) -> str:
-    """ "database" or "cache" when the error means "try again later" (that part
-    is unreachable), "" when it means "this mail is bad" or a bug."""
+    """ "database" when the error means "try again later" (the database, or the
+    database cache in it, is unreachable), "" when it means "this mail is bad" or
+    a bug. A Redis outage never gets here: it is a cache miss (settings.py)."""
     for error in (exc, exc.__cause__):
         if isinstance(error, (OperationalError, InterfaceError)):
             return "database"
-        if isinstance(error, _CACHE_OUTAGES):
-            return "cache"
+        # The database cache's table missing (a database migrated before
+        # `migrate` made it whatever CACHE_URL said): PostgreSQL calls that a
+        # ProgrammingError. A cache problem is never a mail's fault (issue 22).
+        if isinstance(error, ProgrammingError) and settings.CACHE_TABLE in str(error):
+            return "database"
     return ""
 
 
@@ -147,10 +154,15 @@ def ingest_raw_email(
     too_large = size > settings.MAX_EMAIL_BYTES
     if too_large:
         raw = header_block(raw)
-    parsed = parse_email(raw)  # bounded: capped header fields and MIME parts
-    row, created = _store(raw, parsed, size=size, recipient=recipient, channel=channel)
+    # The raw bytes are stored (committed) before the body is parsed: a process
+    # killed while reading leaves the message for the next run or an editor.
+    envelope = parse_email(raw, headers_only=True)
+    row, created = _store(
+        raw, envelope, size=size, recipient=recipient, channel=channel
+    )
     if not created and row.outcome in FINAL_OUTCOMES:
         return IngestResult(InboundOutcome.IGNORED, DUPLICATE, inbound_email=row.pk)
+    parsed = envelope if too_large else parse_email(raw)  # bounded (structure.py)
     return process(row, parsed, too_large=too_large, budget=budget)
 
 
@@ -179,7 +191,9 @@ def _store(
                 "message_id": parsed.message_id[:998],
                 "channel": channel,
                 "recipient": recipient[:320],
-                "subject": normalize_text(parsed.subject)[:255],
+                "subject": parsed.subject[
+                    :255
+                ],  # decoded and cleaned once (headers.py)
                 "sender": parsed.from_address[:320],
             },
         )
@@ -204,13 +218,14 @@ def process(
     failures (a bug, or over the time budget) mark the row ``failed``."""
     try:
         reading = read_message(parsed, budget=budget)
+    except Stopped:
+        raise  # left ``received``: the next run reads it again
     except OverBudget as exc:
         logger.warning("inbound email %s: %s", row.pk, exc)
         return _mark_failed(row.pk, TOO_SLOW, str(exc), notes=parsed.notes)
     except Exception as exc:
         logger.exception("inbound email %s could not be read", row.pk)
         return _mark_failed(row.pk, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
-    decided: IngestResult | None = None
     try:
         with transaction.atomic():
             # The lock makes a concurrent delivery of the same message wait, then
@@ -219,31 +234,17 @@ def process(
                 InboundEmail.objects.select_for_update().defer("raw").get(pk=row.pk)
             )
             if locked.outcome in FINAL_OUTCOMES:
-                decided = IngestResult(
+                return IngestResult(
                     InboundOutcome.IGNORED, DUPLICATE, inbound_email=locked.pk
                 )
-            else:
-                decided = _decide(locked, parsed, reading, too_large=too_large)
-        return decided
+            # What runs after the commit (intake's on_commit hooks) is robust:
+            # its failures are logged, never raised here.
+            return _decide(locked, parsed, reading, too_large=too_large)
     except Exception as exc:
         if outage(exc):
             raise
-        if decided is not None and _is_stored(row.pk, decided):
-            # What failed ran after the commit (an on_commit hook): the outcome
-            # is on disk and stands; never overwrite it as failed.
-            logger.exception("inbound email %s: after its commit", row.pk)
-            return decided
         logger.exception("inbound email %s failed", row.pk)
         return _mark_failed(row.pk, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
-
-
-def _is_stored(pk: int, decided: IngestResult) -> bool:
-    """True when ``decided`` is what the row holds (or changed nothing)."""
-    if decided.reason == DUPLICATE:
-        return True
-    return InboundEmail.objects.filter(
-        pk=pk, outcome=decided.outcome, reason=decided.reason
-    ).exists()
 
 
 def _mark_failed(
@@ -286,6 +287,8 @@ def _decide(
         # EMAIL-SPEC §6: a From without an address means no sender at all.
         outcome, reason = InboundOutcome.REJECTED, MALFORMED
         row.error = "no sender address"
+    elif answer := _notice_answer(row, parsed, reading):
+        outcome, reason = answer
     else:
         outcome, reason, article, comment = _submit(row, parsed, reading)
     row.outcome, row.reason = outcome, reason
@@ -313,6 +316,20 @@ def _hand_off_bounce(parsed: ParsedEmail) -> None:
         return
     for address in failed_recipients(parsed.message):
         handler(address)
+
+
+def _notice_answer(
+    row: InboundEmail, parsed: ParsedEmail, reading: Reading
+) -> tuple[str, str] | None:
+    """An answer to an editors' notice, recognised by its address before routing,
+    goes to moderation's handler (handoff.py) and never becomes a comment."""
+    handler = handoff.handler_for(handoff.NOTICE_ANSWER)
+    if handler is None:
+        return None
+    token = handoff.notice_answer_token([row.recipient, *parsed.recipients])
+    if not token:
+        return None
+    return handler(row=row, parsed=parsed, reading=reading, token=token)
 
 
 def _submit(
@@ -352,24 +369,18 @@ def _author_email(sender: str) -> str:
 def _describe(row: InboundEmail, parsed: ParsedEmail) -> None:
     """Fill in what editors see about the message (private fields included)."""
     row.sender = parsed.from_address[:320]
-    row.sender_name = normalize_text(parsed.from_name)[:200]
-    row.subject = normalize_text(parsed.subject)[:255]
+    # Header texts are decoded and cleaned once, when read (headers.py).
+    row.sender_name = parsed.from_name[:200]
+    row.subject = parsed.subject[:255]
     if not row.recipient:
-        row.recipient = our_recipient(parsed)[:320]
+        row.recipient = our_recipient(parsed.recipients)[:320]
     row.authentication_results = "\n".join(
         " ".join(v.split()) for v in parsed.authentication_results
     )
     row.auth_verdict = authentication_verdict(
         parsed.authentication_results, settings.AUTHSERV_ID
     )
-    row.attachment_names = [normalize_text(n)[:255] for n in parsed.attachment_names]
-
-
-def our_recipient(parsed: ParsedEmail) -> str:
-    """The first recipient that is one of our plus addresses, else ours, else ""."""
-    ours = parseaddr(settings.COMMENTS_EMAIL_ADDRESS)[1].lower()
-    tagged = next((a for a in parsed.recipients if plus_tag(a)), "")
-    return tagged or (ours if ours in parsed.recipients else "")
+    row.attachment_names = [n[:255] for n in parsed.attachment_names]
 
 
 def mail_signals(

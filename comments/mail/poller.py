@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 from imapclient import IMAPClient
 
 from comments.mail import imap
+from comments.mail.budget import Budget, Stopped
 from comments.mail.pipeline import IngestResult, ingest_raw_email
 from comments.models import InboundOutcome, MailboxState
 
@@ -152,7 +153,10 @@ def poll_once(
             break
         size = sizes.get(uid, {}).get(imap.FETCH_SIZE)
         if size is not None:
-            result = _ingest_one(client, uid, int(size))
+            try:
+                result = _ingest_one(client, uid, int(size), should_stop)
+            except Stopped:
+                break  # stored, not acknowledged: read again next run
             if result is not None:
                 _acknowledge(client, uid, result)
                 counts.add(result)
@@ -166,7 +170,9 @@ def poll_once(
     return counts
 
 
-def _ingest_one(client: IMAPClient, uid: int, size: int) -> IngestResult | None:
+def _ingest_one(
+    client: IMAPClient, uid: int, size: int, should_stop: StopCheck
+) -> IngestResult | None:
     too_large = size > settings.MAX_EMAIL_BYTES
     # Never download an oversized message: its headers are enough to record it.
     part = "BODY.PEEK[HEADER]" if too_large else "BODY.PEEK[]"
@@ -175,7 +181,8 @@ def _ingest_one(client: IMAPClient, uid: int, size: int) -> IngestResult | None:
     raw = data.get(key)
     if raw is None:  # expunged by someone else meanwhile
         return None
-    return ingest_raw_email(bytes(raw), channel="imap", size=size)
+    budget = Budget(should_stop=should_stop)
+    return ingest_raw_email(bytes(raw), channel="imap", size=size, budget=budget)
 
 
 def _acknowledge(client: IMAPClient, uid: int, result: IngestResult) -> None:

@@ -10,7 +10,6 @@ without the message being parsed again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import parseaddr
 
 from django.conf import settings
 
@@ -19,7 +18,7 @@ from comments.mail.extract import extract
 from comments.mail.filters import machine_mail_reason
 from comments.mail.parsing import ParsedEmail
 from comments.mail.trimming import trim_reply
-from comments.validation import normalize_text, visible_text
+from comments.validation import visible_text
 
 # Zulip's construct_zulip_body marks a cut body visibly; so do we.
 TRUNCATION_MARK = "\n\n[…]"
@@ -41,7 +40,7 @@ def read_message(parsed: ParsedEmail, *, budget: Budget) -> Reading:
     budget.check("parsing")
     if parsed.message is None:
         return Reading(notes=parsed.notes)
-    machine = machine_mail_reason(parsed, own_addresses())
+    machine = machine_mail_reason(parsed)
     budget.check("machine-mail filters")
     extraction = extract(parsed, budget=budget)
     budget.check("text extraction")
@@ -56,24 +55,14 @@ def read_message(parsed: ParsedEmail, *, budget: Budget) -> Reading:
     )
 
 
-def own_addresses() -> list[str]:
-    """Addresses this site sends from or receives at (the loop guard)."""
-    values = (
-        settings.COMMENTS_EMAIL_ADDRESS,
-        settings.DEFAULT_FROM_EMAIL,
-        settings.SERVER_EMAIL,
-    )
-    return [addr for addr in (parseaddr(v)[1] for v in values) if addr]
-
-
 def comment_text(text: str) -> tuple[str, str]:
     """(comment text, what trimming removed), cleaned and within the length cap;
     the comment text is "" when nothing visible is left."""
-    kept, removed = trim_reply(text)
-    body = normalize_text(kept)
+    kept, removed = trim_reply(text)  # lines of text already normalised once
+    body, removed = kept.strip(), removed.strip()
     if len(visible_text(body)) < settings.COMMENT_MIN_LENGTH:
-        return "", normalize_text(removed)
-    return truncate(body, settings.COMMENT_MAX_LENGTH), normalize_text(removed)
+        return "", removed
+    return truncate(body, settings.COMMENT_MAX_LENGTH), removed
 
 
 def truncate(text: str, limit: int) -> str:

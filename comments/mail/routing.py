@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from email.utils import parseaddr
-
-from django.conf import settings
 
 from blog.models import Article
+from comments.addressing import plus_tag
 from comments.mail.parsing import ParsedEmail
 
 ROUTED_BY_PLUS_ADDRESS = "routed_by_plus_address"
@@ -58,17 +56,6 @@ def route(parsed: ParsedEmail, *, recipient: str = "") -> tuple[Article | None, 
     if article is not None:
         return article, ROUTED_BY_SUBJECT_TITLE
     return None, UNROUTED
-
-
-def plus_tag(address: str) -> str:
-    """The slug in ``local+slug@domain`` when it is our address; else ""."""
-    ours = parseaddr(settings.COMMENTS_EMAIL_ADDRESS)[1].lower()
-    our_local, _, our_domain = ours.rpartition("@")
-    local, _, domain = parseaddr(address)[1].strip().lower().rpartition("@")
-    if not our_local or domain != our_domain:
-        return ""
-    base, plus, tag = local.partition("+")
-    return tag if plus and base == our_local else ""
 
 
 def by_plus_address(addresses: list[str]) -> Article | None:

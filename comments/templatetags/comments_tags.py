@@ -3,12 +3,12 @@
 import re
 
 from django import template
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from blog.caching import cached
 from blog.models import Article
 from comments.addressing import comments_address_for, mailto_for
 from comments.forms import CommentForm
@@ -53,7 +53,9 @@ def comments_section(context: template.Context, article: Article) -> SafeString:
     page = min(requested_page(request), pages)
     changed = article.comments_changed_at.timestamp()
     key = f"comments:section:{article.pk}:{changed}:{page}"
-    html = cached(key, lambda: _render_section(article, page, pages), SECTION_SECONDS)
+    html = cache.get_or_set(
+        key, lambda: _render_section(article, page, pages), SECTION_SECONDS
+    )
     return mark_safe(html)  # our own template's output, escaped as it rendered
 
 

@@ -103,7 +103,8 @@ def test_unknown_page_gets_friendly_404(client, settings):
 def test_healthz_answers_ok_when_database_answers(client):
     response = client.get("/healthz")
 
-    assert response.status_code == 200 and response.content == b"ok\n"
+    assert response.status_code == 200
+    assert response.text == "database ok\ncache ok\n"
 
 
 @pytest.mark.django_db
@@ -115,7 +116,10 @@ def test_healthz_answers_503_when_database_fails(client, monkeypatch):
 
     monkeypatch.setattr(CursorWrapper, "execute", broken)
 
-    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert "database unavailable" in response.text
 
 
 @pytest.mark.django_db

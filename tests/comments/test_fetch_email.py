@@ -14,6 +14,7 @@ from comments.mail import imap, poller
 from comments.mail.pipeline import reprocess
 from comments.models import Comment, InboundEmail, MailboxState
 from tests.comments.mail.messages import email_bytes
+from tests.comments.mail.shapes import nested_multipart
 from tests.comments.test_ingest_email import CORPUS, ROOT, database_url
 from tests.conftest import need
 from tests.factories import make_article
@@ -209,6 +210,17 @@ def child_env(mailbox) -> dict[str, str]:
     }
 
 
+def watching_child(mailbox) -> subprocess.Popen:
+    """``fetch_email --watch`` in a child process, as compose runs it."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "fetch_email", "--watch", "--interval", "1"],
+        cwd=ROOT,
+        env=child_env(mailbox),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_killed_poller_child_then_rerun_gives_one_comment_per_message(mailbox):
     count = 8
@@ -236,13 +248,7 @@ def test_killed_poller_child_then_rerun_gives_one_comment_per_message(mailbox):
 @pytest.mark.django_db(transaction=True)
 def test_watch_prints_a_line_per_batch_and_stops_on_sigterm(mailbox):
     append_message(mailbox, email_bytes(subject="w1", body="w1 has its own words."))
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "fetch_email", "--watch", "--interval", "1"],
-        cwd=ROOT,
-        env=child_env(mailbox),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    child = watching_child(mailbox)
     try:
         deadline = time.monotonic() + 30
         while Comment.objects.count() < 1 and time.monotonic() < deadline:
@@ -334,3 +340,31 @@ def test_messages_over_their_time_budget_are_failed_and_the_poller_moves_on(
     assert len(list_uids(mailbox, "INBOX")) == 2
     settings.EMAIL_SECONDS_PER_MESSAGE = 20
     assert [reprocess(r).outcome for r in rows] == ["queued", "queued"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_watch_stops_soon_after_sigterm_mid_message_and_loses_nothing(mailbox):
+    # Docker sends SIGTERM, then SIGKILL 10 s later. The poller stores each
+    # message before reading it and checks the stop flag while reading, so it
+    # leaves the one it was reading for the next run.
+    hostile, _plain = nested_multipart(295, 2_000_000)
+    append_message(mailbox, hostile)
+    append_message(mailbox, email_bytes(subject="behind it", body="Plain words."))
+    child = watching_child(mailbox)
+    try:
+        deadline = time.monotonic() + 60
+        while not InboundEmail.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        child.terminate()
+        _out, err = child.communicate(timeout=10)  # Docker's grace period
+
+    assert child.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    assert InboundEmail.objects.filter(subject="A comment").exists()  # stored first
+
+    fetch("--batch", "100")
+
+    outcomes = sorted(InboundEmail.objects.values_list("outcome", "reason"))
+    assert outcomes == [("queued", "unrouted"), ("rejected", "empty_body")]
+    assert list_uids(mailbox, "INBOX") == []

@@ -7,6 +7,7 @@ from django.urls import set_script_prefix
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus
+from tests.conftest import away_from_a_window_edge
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_site_under_a_path_prefix_redirects_back_under_it(client):
         under = _post(client, article)
     finally:
         set_script_prefix("/")
-    bare = _post(client, article)
+    bare = _post(client, article, body="Another reply, not a repeat.")
 
     assert under["Location"].startswith("/blog/comments/sent/")
     assert bare["Location"].startswith("/comments/sent/")
@@ -192,6 +193,7 @@ def test_form_left_open_for_a_week_is_not_too_fast(client):
 
 def test_rate_limit_answers_429_and_keeps_the_text(client, settings):
     settings.COMMENT_RATE_LIMIT = "2/m"
+    away_from_a_window_edge(60, "127.0.0.1")  # the test client's address
     article = make_article()
     _post(client, article, body="first comment here")
     _post(client, article, body="second comment here")

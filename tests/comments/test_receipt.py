@@ -82,11 +82,33 @@ def test_same_comment_sent_twice_is_stored_once(client, article):
     again = _post(client, article, "Sent once,  clicked twice.")  # spacing folded
 
     assert Comment.objects.count() == 1
-    assert again.status_code == 303
-    receipt = client.get(again["Location"])
-    assert "already sent this comment" in receipt.text
-    assert "Sent once, clicked twice." in receipt.text
-    assert first["Location"].split("?")[0] == again["Location"].split("?")[0]
+    assert again.status_code == 200
+    assert "had already reached us" in again.text and article.title in again.text
+    assert "Sent once, clicked twice." in client.get(first["Location"]).text
+
+
+def test_repeat_shows_nothing_of_the_earlier_comment(client, article):
+    # Someone who knows a comment's text and its writer's address (or shares
+    # their IP) learned the writer's name and the comment's status from the
+    # writer's own receipt (issue 22).
+    client.post(
+        f"/articles/{article.slug}/comment/",
+        {"name": "Original Writer", "body": "Known words.", "email": "w@ex.org"},
+    )
+    t.reject_comment(comment=Comment.objects.get(), editor=None, reason="")
+
+    again = client.post(
+        f"/articles/{article.slug}/comment/",
+        {"name": "Someone Else", "body": "Known words.", "email": "w@ex.org"},
+    )
+
+    assert again.status_code == 200 and "had already reached us" in again.text
+    assert "Original Writer" not in again.text
+    assert "Someone Else" not in again.text
+    assert (
+        "chose not to publish" not in again.text and "/comments/sent/" not in again.text
+    )
+    assert Comment.objects.count() == 1
 
 
 def test_same_text_to_another_article_is_a_new_comment(client, article):

@@ -38,7 +38,7 @@ def test_one_soft_signal_never_reaches_threshold(article, signals):
 
 
 def test_busy_ip_alone_stays_pending(article):
-    away_from_a_window_edge(int(BUSY_IP_WINDOW.total_seconds()))
+    away_from_a_window_edge(int(BUSY_IP_WINDOW.total_seconds()), "203.0.113.9")
     for n in range(6):
         comment = _submit(
             article, body=f"Comment number {n} from one desk.", ip_address="203.0.113.9"

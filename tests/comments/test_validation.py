@@ -42,6 +42,15 @@ def test_address_of_254_characters_is_accepted():
         "\ufeff",
         "\u200e\u200f\u2060",
         "\u061c",
+        # issue 22: Hangul fillers, braille blank, soft hyphen, grapheme joiner,
+        # tag characters, Mongolian vowel separator, function application, Khmer
+        # inherent vowels: all Default_Ignorable_Code_Point but the braille blank.
+        "\u3164\u3164",
+        "\u115f\u1160",
+        "\uffa0 \u2800",
+        "\u00ad\u034f",
+        "\U000e0053\U000e0061\U000e006d",
+        "\u180e\u2061\u17b4\u17b5",
     ],
 )
 def test_name_of_invisible_characters_only_is_anonymous(name):
@@ -58,7 +67,25 @@ def test_invisible_characters_hidden_in_a_name_are_removed():
     assert bound.cleaned_data["name"] == "Ada Lovelace"
 
 
-@pytest.mark.parametrize("body", ["\u200b\u200b", " \ufeff \u200d ", "\u2060\n\u061c"])
+def test_fillers_around_a_name_are_removed_and_the_name_kept():
+    bound = form(name="\u3164Sam\u2800 Ex\u00adample\U000e0041")
+
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["name"] == "Sam Example"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\u200b\u200b",
+        " \ufeff \u200d ",
+        "\u2060\n\u061c",
+        "\u3164" * 40,
+        "\u2800\u2800\n\u2800",
+        "\u115f\u1160\uffa0\u00ad\u034f\u180e\u2061\u17b4\u17b5",
+        "\U000e0068\U000e0069",
+    ],
+)
 def test_comment_of_invisible_characters_only_is_refused(body):
     bound = form(body=body)
 

@@ -7,7 +7,7 @@ from blog.models import Article
 from comments.models import Comment
 from tests.e2e.conftest import shot
 from tests.factories import make_article
-from tests.moderation.imports import ISSO_WP, run_import
+from tests.moderation.transfer import ISSO_WP, run_import
 from tests.security.test_import_xss import hostile_export
 
 pytestmark = pytest.mark.django_db(transaction=True)

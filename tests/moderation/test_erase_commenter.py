@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from comments.models import Comment, CommentStatus, InboundEmail
 from moderation.models import Action, Decision
@@ -15,7 +15,7 @@ ADDRESS = "ada@example.org"
 
 def erase(*args: str) -> str:
     out = StringIO()
-    call_command("erase_commenter", *args, stdout=out)
+    call_command("erase_commenter", *args, "--no-input", stdout=out)
     return out.getvalue()
 
 
@@ -125,6 +125,46 @@ def test_other_commenters_are_untouched_and_rerun_finds_nothing(commenter):
     assert other.author_email == "bob@example.org" and other.body
     assert other.status == CommentStatus.PUBLISHED
     assert "from 0 comment(s) and 0 stored email(s)" in output
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_what_would_go_and_changes_nothing(commenter):
+    out = StringIO()
+    call_command("erase_commenter", ADDRESS, "--dry-run", stdout=out)
+
+    assert out.getvalue().strip() == (
+        "Would erase the address and name from 2 comment(s) and 1 stored email(s); "
+        "would take down 1 published comment(s); would keep the published text of 0."
+    )
+    assert Comment.objects.filter(author_name="Ada Lovelace").count() == 2
+    assert not Decision.objects.filter(action=Action.ERASE).exists()
+
+
+@pytest.mark.django_db
+def test_erasure_asks_first_and_a_no_erases_nothing(commenter, monkeypatch):
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "n")
+
+    with pytest.raises(CommandError, match="nothing erased"):
+        call_command("erase_commenter", ADDRESS, stdout=StringIO())
+
+    assert "can't be undone" in asked[0]
+    assert Comment.objects.filter(author_name="Ada Lovelace").count() == 2
+
+
+@pytest.mark.django_db
+def test_erasure_goes_ahead_on_yes(commenter, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    call_command("erase_commenter", ADDRESS, stdout=StringIO())
+
+    assert not Comment.objects.filter(author_name="Ada Lovelace").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["", " ", "\t"])
+def test_blank_address_is_a_command_error(address):
+    with pytest.raises(CommandError, match="email address"):
+        call_command("erase_commenter", address, "--no-input")
 
 
 @pytest.mark.django_db

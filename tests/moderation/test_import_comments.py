@@ -3,6 +3,7 @@
 The expected counts were read off the files themselves: see each test's comment.
 """
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -11,7 +12,15 @@ from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus
 from moderation.models import Action, Decision
 from tests.factories import make_article
-from tests.moderation.imports import ISSO_DISQUS, ISSO_WP, THEME, run_import
+from tests.moderation.transfer import (
+    ISSO_DISQUS,
+    ISSO_WP,
+    THEME,
+    run_import,
+    wxr,
+    wxr_comment,
+    wxr_item,
+)
 
 UTC = timezone.utc
 
@@ -265,7 +274,7 @@ def test_a_reply_to_an_unpublished_comment_says_nothing_of_it(client):
 def test_big_file_prepared_by_worker_processes_imports_the_same(monkeypatch):
     # Big files have their bodies prepared by a pool of processes; make this
     # one count as big.
-    from moderation.imports import parallel
+    from moderation.transfer import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
 
@@ -295,3 +304,59 @@ def test_isso_disqus_with_create_articles_makes_one_per_thread_with_comments():
     hello = Article.objects.get(slug="hello-world")
     assert "Comments moved from http://example.org/." in hello.body
     assert hello.published_at == datetime(2012, 12, 12, 12, 12, 12, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["Shift_JIS", "EUC-JP", "GB18030", "cp1252"])
+def test_export_in_a_legacy_encoding_is_read_as_declared(tmp_path, encoding):
+    make_article(slug="test")
+    name, text = (
+        ("Café", "Déjà vu") if encoding == "cp1252" else ("山田", "日本語のコメント")
+    )
+    path = tmp_path / "legacy.xml"
+    xml = wxr(wxr_item("test", wxr_comment(1, author=name, content=text)))
+    path.write_bytes(
+        xml.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding)
+    )
+
+    run_import(path)
+
+    comment = Comment.objects.get()
+    assert (comment.author_name, comment.body) == (name, text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("exported", "shown"),
+    [
+        ("\u200bAnn\u200e \u2060Lee\ufeff", "Ann Lee"),  # as the form keeps it
+        ("\u200b\u200c\u200d", "Anonymous"),  # nothing visible
+        (
+            "Ann\nLee\x7f\u009b",
+            "Ann Lee",
+        ),  # the form refuses these; an import mends them
+        ("\u200b" * 50 + "A" * 150, "A" * 100),
+    ],
+)
+def test_imported_names_are_cleaned_as_the_form_cleans_them(tmp_path, exported, shown):
+    make_article(slug="test")
+    path = tmp_path / "names.xml"
+    path.write_text(wxr(wxr_item("test", wxr_comment(1, author=exported))))
+
+    run_import(path)
+
+    assert Comment.objects.get().author_name == shown
+
+
+@pytest.mark.parametrize("name", ["import_comments", "export_comments"])
+def test_help_is_one_line_and_no_option_is_split(name, monkeypatch):
+    from django.core.management import load_command_class
+
+    monkeypatch.setenv("COLUMNS", "80")
+    command = load_command_class("moderation", name)
+    text = command.create_parser("manage.py", name).format_help()
+
+    assert "\n" not in command.help
+    assert command.help in text
+    assert not re.search(r"--[a-z]+-\n", text)  # no option broken at its hyphen
+    assert max(len(line) for line in text.splitlines()) <= 80

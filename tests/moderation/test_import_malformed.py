@@ -7,10 +7,10 @@ from django.core.management import CommandError, execute_from_command_line
 
 from blog.models import Article
 from comments.models import Comment
-from moderation.imports import writer
 from moderation.models import Decision
+from moderation.transfer import writer
 from tests.factories import make_article
-from tests.moderation.imports import (
+from tests.moderation.transfer import (
     ISSO_WP,
     THEME,
     run_import,
@@ -86,6 +86,42 @@ def test_disqus_bad_date_names_the_post(tmp_path):
     assert "bad date 'yesterday'" in str(error.value)
 
 
+def disqus_post(created_at: str) -> str:
+    return (
+        '<?xml version="1.0"?><disqus xmlns="http://disqus.com" '
+        'xmlns:dsq="http://disqus.com/disqus-internals">'
+        '<thread dsq:id="1"><link>https://old.example.org/test/</link></thread>'
+        f'<post dsq:id="77"><message>Hi</message><createdAt>{created_at}</createdAt>'
+        '<thread dsq:id="1"/></post></disqus>'
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "created_at",
+    [
+        "0001-01-01T00:00:00+14:00",  # the day before year 1, in UTC
+        "9999-12-31T23:59:59-12:00",  # year 10000, in UTC
+        "0001-01-01T00:00:00+00:01",
+    ],
+)
+def test_disqus_date_beyond_the_calendar_is_refused_by_place(tmp_path, created_at):
+    make_article(slug="test")
+    path = tmp_path / "disqus.xml"
+    path.write_text(disqus_post(created_at))
+
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+
+    message = str(error.value)
+    assert "\n" not in message
+    assert f"post 77 (thread 'https://old.example.org/test/'): date {created_at!r}" in (
+        message
+    )
+    assert "out of range" in message
+    assert nothing_stored(articles=1)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("content", "expected"),
@@ -111,6 +147,32 @@ def test_unknown_format_is_refused_by_name(tmp_path, content, expected):
 
     assert expected in str(error.value)
     assert nothing_stored()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("declared", "body", "expected"),
+    [
+        ("x-no-such-encoding", b"", "unknown encoding 'x-no-such-encoding' in the XML"),
+        ("base64", b"", "unknown encoding 'base64' in the XML declaration"),
+        ("Shift_JIS", b"\x82", "broken Shift_JIS at byte"),  # half a character
+    ],
+)
+def test_unreadable_encoding_is_refused_in_one_line(tmp_path, declared, body, expected):
+    make_article(slug="test")
+    path = tmp_path / "export.xml"
+    rest = wxr(wxr_item("test", wxr_comment(1))).encode().split(b"\n", 1)[1]
+    path.write_bytes(
+        f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
+        + rest.replace(b"A comment.", b"A comment " + body + b"<")
+    )
+
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+
+    assert expected in str(error.value)
+    assert "\n" not in str(error.value)
+    assert nothing_stored(articles=1)
 
 
 @pytest.mark.django_db
@@ -224,3 +286,35 @@ def test_unreadable_file_is_named(tmp_path):
         CommandError, match=r"can't read it \((Permission denied|Is a directory)\)"
     ):
         run_import(path)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("workers", [False, True])
+def test_comment_repeated_across_batches_is_stored_once(tmp_path, monkeypatch, workers):
+    from moderation.transfer import parallel
+
+    # One comment a batch, so that with workers the repeat is in a batch still
+    # being prepared when the next is read.
+    monkeypatch.setattr(writer, "BATCH_SIZE", 1)
+    if workers:
+        monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    make_article(slug="post")
+    path = tmp_path / "repeats.xml"
+    path.write_text(
+        wxr(
+            wxr_item(
+                "post",
+                *(wxr_comment(n % 3, content=f"Comment {n % 3}.") for n in range(9)),
+            )
+        )
+    )
+
+    out = run_import(path)
+
+    assert sorted(Comment.objects.values_list("body", flat=True)) == [
+        "Comment 0.",
+        "Comment 1.",
+        "Comment 2.",
+    ]
+    assert Decision.objects.count() == 3
+    assert "6 duplicate of an earlier import" in out

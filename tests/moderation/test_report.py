@@ -13,7 +13,7 @@ from moderation.models import AlertSent, Decision
 from moderation.queue import queue_health
 from tests.factories import make_article, make_comment, make_editor
 from tests.moderation.desk import aged
-from tests.moderation.imports import run_import, wxr, wxr_comment, wxr_item
+from tests.moderation.transfer import run_import, wxr, wxr_comment, wxr_item
 
 S = CommentStatus
 pytestmark = pytest.mark.django_db

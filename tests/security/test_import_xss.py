@@ -4,7 +4,7 @@ import pytest
 
 from blog.models import Article
 from comments.models import Comment
-from tests.moderation.imports import run_export, run_import, wxr, wxr_comment, wxr_item
+from tests.moderation.transfer import run_export, run_import, wxr, wxr_comment, wxr_item
 from tests.security.inert import assert_inert
 from tests.security.xss_payloads import PAYLOADS
 

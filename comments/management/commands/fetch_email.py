@@ -1,7 +1,5 @@
 """Read new mail from the IMAP mailbox in IMAP_URL into the comment queue.
 
-Usage: manage.py fetch_email [--watch] [--interval SECONDS] [--batch N]
-
 IMAP_URL: imaps://user:password@host:993/INBOX (TLS), imap://... (STARTTLS,
 required) or imap+plain://... (no TLS, loopback only). Each message is stored
 and processed like a piped one, then moved to IMAP_PROCESSED_FOLDER (queued,
@@ -11,7 +9,8 @@ Without --watch: one batch, one line ("fetched 12: queued 9, ignored 2,
 rejected 1"), exit 0 (1 on an error, which is also recorded for the admin).
 With --watch: keep going, waiting with IMAP IDLE when the server has it (else
 every --interval seconds), one line per non-empty batch, reconnecting with
-backoff after errors; SIGTERM stops it cleanly between messages. Only one
+backoff after errors; SIGTERM stops it within a second or two, a message being
+read left stored and unacknowledged for the next run. Only one
 poller reads a mailbox at a time; a second one says so (and, with --watch,
 waits its turn).
 """
@@ -24,15 +23,14 @@ from types import FrameType
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from comments.mail import poller
 from comments.mail.imap import parse_imap_url
+from config.commands import DocumentedCommand
 
 
-class Command(BaseCommand):
-    help = __doc__
-
+class Command(DocumentedCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--watch", action="store_true", help="keep polling")
         parser.add_argument(

@@ -1,14 +1,12 @@
 """Store one email read from stdin and queue it as a comment (a mail server pipe).
 
-Usage: manage.py ingest_email [--recipient ADDRESS] [--json] < message.eml
-
 The envelope recipient comes from --recipient, else the ORIGINAL_RECIPIENT
 environment variable, else the message's own headers. Prints one line (or, with
 --json, one object with outcome, reason, article, comment, inbound_email).
 
 Exit 0 once the message is stored, whatever became of it (queued, ignored,
 rejected, failed: editors see it in the admin); 75 (EX_TEMPFAIL) when the
-database or the cache is unreachable, the configuration can't be loaded, or
+database is unreachable, the configuration can't be loaded, or
 anything unexpected happens, so the mail server keeps the message and retries.
 Never answers the sender. Standard output is that one line and nothing else
 (what the processing prints, such as the console mail backend's copy of the
@@ -25,16 +23,15 @@ from contextlib import redirect_stdout
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from comments.mail.pipeline import ingest_raw_email, outage
+from config.commands import DocumentedCommand
 
 EX_TEMPFAIL = 75  # sysexits.h: Postfix and Exim defer and retry
 _CHUNK = 1024 * 1024
 
 
-class Command(BaseCommand):
-    help = __doc__
+class Command(DocumentedCommand):
     # A pipe must not fail on a system-check warning: Postfix would bounce.
     requires_system_checks: list[str] = []
 
@@ -47,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: object, **options: object) -> None:
+        if settings.DATABASE_URL_ERROR:  # config/settings.py: defer, never bounce
+            self.stderr.write(
+                "4.3.0 configuration error, the mail server will retry "
+                f"(DATABASE_URL: {settings.DATABASE_URL_ERROR})"
+            )
+            raise SystemExit(EX_TEMPFAIL)
         try:
             raw = read_capped(sys.stdin.buffer, settings.MAX_EMAIL_BYTES)
             # self.stdout was bound to the real stdout when the command was made.

@@ -7,18 +7,17 @@ account gets a random password and the command prints how to set one.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
+from config.commands import DocumentedCommand
 from moderation.permissions import EDITORS_GROUP
 
 
-class Command(BaseCommand):
-    help = __doc__
-
+class Command(DocumentedCommand):
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email")
+        parser.add_argument("email", help="the editor's email address")
         parser.add_argument("--username", help="defaults to the email address")
 
     @transaction.atomic

@@ -3,16 +3,15 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from config.commands import DocumentedCommand
 from moderation.permissions import EDITORS_GROUP
 
 USERNAME, PASSWORD = "editor", "editor"
 
 
-class Command(BaseCommand):
-    help = __doc__
-
+class Command(DocumentedCommand):
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG:
             raise CommandError("refusing: a known password is only for DEBUG runs")

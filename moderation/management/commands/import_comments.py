@@ -1,13 +1,11 @@
-"""Import a blog's comments: `import_comments FILE [--map FILE] [--create-articles]`.
+"""Import a blog's comments from a WordPress (WXR) or Disqus export.
 
-FILE is a WordPress export (WXR, any version) or a Disqus XML export; the format
-is read from the file. Each thread goes to the article its link or post name
-names (/2014/test/ -> test), or the one --map gives (`old-link,slug` lines);
-with --create-articles, a post or thread that matches nothing becomes an article.
-Comments keep their author, email, date, the status the export gives, and whom
-they answered. The whole file is one transaction: a broken file stops with the
-place named and stores nothing (exit 1). Running it again imports nothing new.
---dry-run reads, matches and reports, and stores nothing.
+Each thread goes to the article its link or post name names (/2014/test/ -> test),
+or the one a map file gives; with --create-articles, a post or thread that matches
+nothing becomes an article. Comments keep their author, email, date, the status
+the export gives, and whom they answered. The whole file is one transaction: a
+broken file stops with the place named and stores nothing (exit 1). Running it
+again imports nothing new.
 """
 
 import sys
@@ -17,25 +15,39 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from moderation.imports.records import ImportFileError
-from moderation.imports.workflow import import_file, passes
+from moderation.transfer.records import ImportFileError
+from moderation.transfer.workflow import import_file, passes
 
 
 class Command(BaseCommand):
-    help = __doc__
+    help = "Import a blog's comments from a WordPress (WXR) or Disqus export."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The export file (XML).")
+        parser.epilog = (
+            "Comments keep their author, email, date, status and whom they "
+            "answered. The file is imported whole or not at all: a broken one "
+            "stops with the place named (exit 1). Running it again imports "
+            "nothing new."
+        )
+        parser.add_argument(
+            "file",
+            type=Path,
+            help="A WordPress export (WXR, any version) or a Disqus XML export; "
+            "the format is read from the file.",
+        )
         parser.add_argument(
             "--map",
             type=Path,
             dest="map_path",
-            help="A file of `old-link,slug` lines for threads found no other way.",
+            metavar="FILE",
+            help="Lines of `old-link,slug` for threads whose link and post name "
+            "match no article (/2014/test/ finds the article test without it).",
         )
         parser.add_argument(
             "--create-articles",
             action="store_true",
-            help="Make an article of each post or thread that matches none.",
+            help="Make an article of each post or thread that matches none "
+            "(a draft unless it was public).",
         )
         parser.add_argument(
             "--dry-run",

@@ -1,19 +1,21 @@
-"""Print the moderation queue's health: pending count, oldest pending, median time
-to a decision (30 days), and when the mailbox was last read.
+"""Print the moderation queue's health, and optionally alert editors to old comments.
+
+Printed: the pending count, the oldest pending comment, the median time to a
+decision (30 days), when the mailbox was last read, and the cache's state.
 
 With --alert-after HOURS, also email the editors about each comment that has waited
 longer than that: once per comment, however often the command runs (for cron).
 """
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from config.commands import DocumentedCommand
+from config.health import cache_state
 from moderation.overdue import alert_overdue
 from moderation.queue import queue_health
 
 
-class Command(BaseCommand):
-    help = __doc__
-
+class Command(DocumentedCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--alert-after",
@@ -23,6 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        hours = options["alert_after"]
+        if hours is not None and not hours > 0:  # "nan" is no number of hours
+            raise CommandError("--alert-after takes a number of hours above 0.")
         health = queue_health()
         oldest = "—"
         if health.oldest_pending_at:
@@ -39,11 +44,8 @@ class Command(BaseCommand):
             f"Median time to a decision (30 days): {health.median_decision_text}"
         )
         self.stdout.write(f"Mailbox last read: {polled}")
-        hours = options["alert_after"]
+        self.stdout.write(f"Cache: {cache_state()}")
         if hours is None:
             return
-        if hours <= 0:
-            self.stderr.write("--alert-after takes a number of hours above 0.")
-            raise SystemExit(2)
         result = alert_overdue(hours=hours)
         self.stdout.write(result.summary())

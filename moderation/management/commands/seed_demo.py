@@ -5,20 +5,18 @@ Idempotent: articles already present (by slug) are left as they are.
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from blog.models import Article
 from comments.intake import submit_comment
 from comments.models import CommentSource
+from config.commands import DocumentedCommand
 from moderation.demo.content import demo_articles
 from moderation.transitions import publish_comment
 
 
-class Command(BaseCommand):
-    help = __doc__
-
+class Command(DocumentedCommand):
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
         created = 0

@@ -8,6 +8,10 @@ from email.utils import format_datetime, make_msgid
 
 from django.utils import timezone
 
+from comments.mail.budget import Budget
+from comments.mail.parsing import ParsedEmail
+from comments.mail.reading import read_message
+
 _seq = itertools.count(1)
 
 
@@ -45,3 +49,8 @@ def email_bytes(
         name, data = attachment
         msg.add_attachment(data, maintype="image", subtype="jpeg", filename=name)
     return msg.as_bytes()
+
+
+def text_of(parsed: ParsedEmail) -> str:
+    """The text the pipeline reads from a parsed message (before trimming)."""
+    return read_message(parsed, budget=Budget(seconds=3600)).text

@@ -52,21 +52,24 @@ def test_hostile_html_shows_as_escaped_text_on_the_detail_page(editor_client):
 
 
 @pytest.mark.django_db
-def test_reprocess_action_queues_a_failed_email(editor_client, monkeypatch):
+def test_reprocess_action_queues_a_failed_email_and_says_so(editor_client, monkeypatch):
     monkeypatch.setattr(pipeline, "route", lambda *a, **k: 1 / 0)
     failed = ingest_raw_email(email_bytes(body="Sent while it broke."))
     monkeypatch.undo()
     queued = ingest_raw_email(email_bytes(body="Sent after the fix."))
 
-    editor_client.post(
+    response = editor_client.post(
         CHANGELIST,
         {
             "action": "reprocess_selected",
             "_selected_action": [failed.inbound_email, queued.inbound_email],
         },
+        follow=True,
     )
 
     assert InboundEmail.objects.get(pk=failed.inbound_email).outcome == "queued"
+    page = response.content.decode()
+    assert f"Re-processed #{failed.inbound_email}: queued unrouted." in page
     assert Comment.objects.count() == 2
 
 
@@ -114,3 +117,27 @@ def test_detail_page_shows_the_stored_reading_and_what_was_left_unread(
 
     assert "My answer, as read when it arrived." in page
     assert "Read the first 5,000 lines of the text." in page
+
+
+@pytest.mark.django_db
+def test_reprocess_with_a_task_worker_says_the_emails_are_queued_for_it(
+    editor_client, settings, monkeypatch
+):
+    monkeypatch.setattr(pipeline, "route", lambda *a, **k: 1 / 0)
+    failed = ingest_raw_email(email_bytes(body="Sent while it broke."))
+    monkeypatch.undo()
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+
+    response = editor_client.post(
+        CHANGELIST,
+        {"action": "reprocess_selected", "_selected_action": [failed.inbound_email]},
+        follow=True,
+    )
+
+    assert (
+        f"Queued for re-processing by the task worker: #{failed.inbound_email}."
+        in response.content.decode()
+    )
+    assert InboundEmail.objects.get(pk=failed.inbound_email).outcome == "failed"

@@ -8,13 +8,13 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comments.mail.extract import extract_text
-from comments.mail.html import html_to_text
+from comments.htmltext import html_to_text
 from comments.mail.parsing import parse_email
 from comments.mail.pipeline import ingest_raw_email
 from comments.mail.trimming import trim_reply
 from comments.models import Comment, InboundEmail
 from comments.validation import CONTROL_CHARACTERS
+from tests.comments.mail.messages import text_of
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "email"
 FILES = sorted(CORPUS.glob("*.eml"))
@@ -136,15 +136,13 @@ def test_corpus_message_through_the_pipeline_ends_as_expected(name):
     ],
 )
 def test_corpus_talon_reply_keeps_reply_and_drops_quote(name, quoted):
-    kept, removed = trim_reply(extract_text(load(name)))
+    kept, removed = trim_reply(text_of(load(name)))
     assert kept == "Hello"
     assert quoted in removed
 
 
 def test_corpus_share_block_reply_keeps_reply_and_drops_quote():
-    kept, removed = trim_reply(
-        extract_text(load("talon__reply-quotations-share-block.eml"))
-    )
+    kept, removed = trim_reply(text_of(load("talon__reply-quotations-share-block.eml")))
     assert "Sounds great" in kept
     assert "Joe XXX" in kept
     assert "booking inquiry" not in kept
@@ -152,41 +150,41 @@ def test_corpus_share_block_reply_keeps_reply_and_drops_quote():
 
 
 def test_corpus_interleaved_list_reply_keeps_answers():
-    kept, _removed = trim_reply(extract_text(load("flanker__from-encoding.eml")))
+    kept, _removed = trim_reply(text_of(load("flanker__from-encoding.eml")))
     assert "Isn't that the case for almost every other server" in kept
 
 
 def test_corpus_japanese_iso_2022_body_and_subject_decode():
     parsed = load("mail__japanese_iso_2022.eml")
-    assert extract_text(parsed) == "すみません。"
+    assert text_of(parsed) == "すみません。"
     assert parsed.subject == "まみむめも"
 
 
 def test_corpus_korean_ks_c_5601_body_decodes():
-    assert extract_text(load("mail__ks_c_5601-1987.eml")) == "스티해"
+    assert text_of(load("mail__ks_c_5601-1987.eml")) == "스티해"
 
 
 def test_corpus_russian_utf8_body_and_subject_decode():
     parsed = load("flanker__bilingual-simple.eml")
-    assert "\u0410 эта линия по-русски." in extract_text(parsed)
+    assert "\u0410 эта линия по-русски." in text_of(parsed)
     assert "Как ты поживаешь?" in parsed.subject
 
 
 def test_corpus_japanese_utf8_message_decodes():
     parsed = load("sisimai__is-not-bounce-01.eml")
     assert parsed.subject == "にゃんこ"
-    assert extract_text(parsed).startswith("にゃー")
+    assert text_of(parsed).startswith("にゃー")
 
 
 def test_corpus_8bit_cyrillic_body_decodes():
-    assert extract_text(load("flanker__8bitmime.eml")).startswith("Превел")
+    assert text_of(load("flanker__8bitmime.eml")).startswith("Превел")
 
 
 def test_corpus_koi8r_names_decode():
     parsed = load("djmbx__message_with_koi8r_filename_attachments.eml")
     assert parsed.subject == "Предложения от НИУ ВШЭ на 2016 год"
     assert "Ведомости.pdf" in parsed.attachment_names
-    assert extract_text(parsed).startswith("Добрый день")
+    assert text_of(parsed).startswith("Добрый день")
 
 
 def test_corpus_iso_8859_1_display_name_decodes():
@@ -200,17 +198,17 @@ def test_corpus_rfc6532_utf8_headers_decode():
 
 
 def test_corpus_windows_1252_auto_reply_decodes():
-    assert "\x92" not in extract_text(load("sisimai__rfc3834-04.eml"))
+    assert "\x92" not in text_of(load("sisimai__rfc3834-04.eml"))
 
 
 def test_corpus_html_only_message_gives_text_without_tags():
-    text = extract_text(load("flanker__long-links.eml"))
+    text = text_of(load("flanker__long-links.eml"))
     assert text.startswith("http://www.longurlmaker.com/")
     assert "<" not in text and "href" not in text
 
 
 def test_corpus_html_only_big5_spam_gives_text_without_tags():
-    text = extract_text(load("mail__content_transfer_encoding_empty.eml"))
+    text = text_of(load("mail__content_transfer_encoding_empty.eml"))
     assert text and "<" not in text and "<html" not in text.lower()
 
 
@@ -222,13 +220,13 @@ def test_corpus_nonascii_attachment_name_decodes():
 
 def test_corpus_forwarded_attachment_is_not_the_comment():
     assert (
-        extract_text(load("mail__attachment_message_rfc822.eml"))
+        text_of(load("mail__attachment_message_rfc822.eml"))
         == "This is the first part."
     )
 
 
 def test_corpus_iphone_text_around_inline_image_is_joined():
-    assert extract_text(load("flanker__iphone.eml")) == "Hello\n\n~Danielle"
+    assert text_of(load("flanker__iphone.eml")) == "Hello\n\n~Danielle"
 
 
 def test_corpus_stray_header_line_still_yields_sender():
@@ -257,7 +255,7 @@ def test_corpus_messages_without_message_id_dedupe_on_hash():
     ],
 )
 def test_corpus_broken_mime_gives_empty_text_not_raw_parts(name):
-    assert extract_text(load(name)) == ""
+    assert text_of(load(name)) == ""
 
 
 @settings(max_examples=300, deadline=None)
@@ -265,7 +263,7 @@ def test_corpus_broken_mime_gives_empty_text_not_raw_parts(name):
 def test_arbitrary_bytes_never_crash_parse(raw):
     parsed = parse_email(raw)
     assert parsed.dedupe_key
-    assert_script_only_if_literal(extract_text(parsed), raw)
+    assert_script_only_if_literal(text_of(parsed), raw)
 
 
 def literal_text(html: str) -> str:
@@ -342,6 +340,6 @@ _HEADERS = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_HEADERS, max_size=30).map(b"".join))
 def test_mime_soup_never_crashes_extract(raw):
-    text = extract_text(parse_email(raw))
+    text = text_of(parse_email(raw))
     assert_script_only_if_literal(text, raw)
     trim_reply(text)

@@ -1,10 +1,10 @@
 from comments.mail.charsets import decode_bytes
-from comments.mail.extract import extract_text
 from comments.mail.parsing import parse_email
+from tests.comments.mail.messages import text_of
 
 
 def extract(raw: bytes) -> str:
-    return extract_text(parse_email(raw))
+    return text_of(parse_email(raw))
 
 
 def mime(*parts: bytes, kind: bytes = b"mixed") -> bytes:

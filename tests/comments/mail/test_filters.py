@@ -1,12 +1,17 @@
+import pytest
+
 from comments.mail.filters import machine_mail_reason
 from comments.mail.parsing import parse_email
 
-OWN = ["tech@sourcehat.example"]
+
+@pytest.fixture(autouse=True)
+def _our_address(settings):
+    settings.COMMENTS_EMAIL_ADDRESS = "The Source Hat <tech@sourcehat.example>"
 
 
 def reason(headers: str, body: str = "hello") -> str | None:
     raw = (headers.strip() + "\n\n" + body).encode()
-    return machine_mail_reason(parse_email(raw), OWN)
+    return machine_mail_reason(parse_email(raw))
 
 
 def test_reader_mail_is_not_machine_mail():
@@ -120,4 +125,4 @@ def test_own_mail_wins_over_auto_generated():
 
 
 def test_unparseable_message_is_not_classified():
-    assert machine_mail_reason(parse_email(b""), OWN) is None
+    assert machine_mail_reason(parse_email(b"")) is None

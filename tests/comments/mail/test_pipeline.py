@@ -384,3 +384,67 @@ def test_sender_address_longer_than_the_column_is_kept_on_the_email_only():
     assert result.outcome == "queued"
     assert Comment.objects.get().author_email == ""
     assert stored(result).sender == sender
+
+
+def eight_bit_email(charset: bytes, name: bytes = b"Ren\xe9e") -> bytes:
+    return (
+        b"From: " + name + b" <renee@example.org>\n"
+        b"To: tech.handrail404@passinbox.com\nSubject: Caf\xe9\n"
+        b"Message-ID: <charset-" + str(len(charset)).encode() + b"@example.org>\n"
+        b"MIME-Version: 1.0\n"
+        b"Content-Type: text/plain; charset=" + charset + b"\n"
+        b"Content-Transfer-Encoding: 8bit\n\n"
+        b"J'ai lu l'article: tr\xc3\xa8s bien, merci pour tout.\n"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "charset", [b'"undefined"', b'"utf-8\x00"', b'"utf-8\\0"', b"x-no-such-charset"]
+)
+def test_unknown_charset_is_a_hint_and_the_text_and_sender_are_kept(charset):
+    result = ingest_raw_email(eight_bit_email(charset))
+
+    assert result.outcome == "queued", result
+    comment = Comment.objects.get()
+    assert comment.body == "J'ai lu l'article: très bien, merci pour tout."
+    row = stored(result)
+    assert (row.sender, row.sender_name) == ("renee@example.org", "Renée")
+
+
+@pytest.mark.django_db
+def test_encoded_word_in_an_unknown_charset_is_decoded_by_the_fallback_order():
+    result = ingest_raw_email(
+        eight_bit_email(b"utf-8", name=b"=?undefined?Q?Ren=E9e?=")
+    )
+
+    assert stored(result).sender_name == "Renée"
+
+
+@pytest.mark.django_db
+def test_text_deeper_than_ten_mime_levels_is_left_unread_with_a_note():
+    opened = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (n, n)
+        for n in range(12)
+    )
+    raw = (
+        email_bytes(body="x").split(b"Content-Type:")[0]
+        + b"MIME-Version: 1.0\n"
+        + opened
+        + b"Content-Type: text/plain\n\nDeep down words nobody reads.\n"
+    )
+
+    result = ingest_raw_email(raw)
+
+    assert (result.outcome, result.reason) == ("rejected", "empty_body")
+    notes = stored(result).processing_notes
+    assert any("down to 10 levels" in n for n in notes), notes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filler", ["\u3164", "\u2800", "\u115f\u00ad", "\U000e0020"])
+def test_emailed_text_of_fillers_only_is_an_empty_body(filler):
+    result = ingest_raw_email(email_bytes(body=filler * 30))
+
+    assert (result.outcome, result.reason) == ("rejected", "empty_body")
+    assert Comment.objects.count() == 0

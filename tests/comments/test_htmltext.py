@@ -1,6 +1,6 @@
 from bs4 import BeautifulSoup
 
-from comments.mail.html import html_to_text
+from comments.htmltext import html_to_text
 
 
 def test_script_style_and_head_dropped_with_contents():

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from comments.models import CommentStatus
-from moderation.imports.records import DUPLICATE, NO_ARTICLE
+from moderation.transfer.records import DUPLICATE, NO_ARTICLE
 
 FORMATS = {"wxr": "WordPress WXR", "disqus": "Disqus XML"}
 SHOWN_UNMATCHED = 20

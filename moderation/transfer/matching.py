@@ -10,9 +10,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from blog.models import Article
-from moderation.imports.articles import base_slug, create_article
-from moderation.imports.records import ImportFileError, Thread
-from moderation.imports.slugs import slug_from_link
+from moderation.transfer.articles import base_slug, create_article
+from moderation.transfer.records import ImportFileError, Thread
+from moderation.transfer.slugs import slug_from_link
 
 
 def normalize_link(link: str) -> str:

@@ -5,13 +5,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from moderation.imports import disqus, wxr
-from moderation.imports.matching import Matcher, read_map
-from moderation.imports.parallel import workers
-from moderation.imports.records import DUPLICATE, EMPTY, Thread
-from moderation.imports.report import Report
-from moderation.imports.writer import Writer
-from moderation.imports.xmlstream import Progress, detect_format, no_progress
+from moderation.transfer import disqus, wxr
+from moderation.transfer.matching import Matcher, read_map
+from moderation.transfer.parallel import workers
+from moderation.transfer.records import DUPLICATE, EMPTY, Thread
+from moderation.transfer.report import Report
+from moderation.transfer.writer import Writer
+from moderation.transfer.xmlstream import Progress, detect_format, no_progress
 
 READERS = {"wxr": wxr, "disqus": disqus}
 

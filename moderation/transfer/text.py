@@ -10,9 +10,15 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from comments.mail.html import html_to_text
-from comments.validation import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalize_text
-from moderation.imports.records import ImportFileError
+from comments.htmltext import html_to_text
+from comments.validation import (
+    EMAIL_MAX_LENGTH,
+    clean_name,
+    normalize_text,
+    strip_control_characters,
+)
+from moderation.transfer import records as r
+from moderation.transfer.records import ImportFileError
 
 _MARKUP = re.compile(r"[<&]")
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.IGNORECASE | re.DOTALL)
@@ -38,29 +44,48 @@ def paragraphs(content: str) -> str:
     return "<p>" + "".join(parts) + "</p>"
 
 
-def body_text(content: str, *, line_breaks: bool) -> str:
+def body_text(content: str, *, markup: str) -> str:
     """An exported comment body -> our plain text (links kept as URLs).
 
-    line_breaks: the body's newlines are paragraphs and line breaks (WordPress);
-    else it is plain HTML (Disqus). A body without any markup is already text.
+    markup says what the body is (records.MARKUPS): our own export's TEXT is the
+    reader's text, kept character for character under the rule the form applies
+    (normalize_text); HTML and WORDPRESS bodies are HTML made text. A body
+    without any markup is already text.
     """
+    if markup == r.TEXT:
+        return normalize_text(content, keep_indent=True)
     content = content.replace("\r\n", "\n").replace("\r", "\n")
     if not _MARKUP.search(content):
         return normalize_text(_plain(content))
-    if line_breaks:
+    if markup == r.WORDPRESS:
         content = paragraphs(content)
     return normalize_text(html_to_text(content))
 
 
 def author_name(name: str, *, entities: bool) -> str:
-    """One line, at most NAME_MAX_LENGTH; empty -> Anonymous.
+    """The web form's name rule (clean_name), as lenient as an export needs: one
+    line, controls dropped, cut to the length it allows; empty -> Anonymous.
 
     entities: WordPress stores names HTML-escaped (&amp;, &#039;).
     """
     if entities:
         name = html.unescape(name)
-    name = " ".join(normalize_text(name).split())[:NAME_MAX_LENGTH].strip()
-    return name or "Anonymous"
+    name = " ".join(strip_control_characters(name).split())
+    try:
+        return clean_name(name)
+    except ValidationError:  # too long: the form asks for less; keep the start
+        pass
+    # The longest start that the rule takes (what it drops, such as invisible
+    # characters, doesn't count towards the length).
+    fits, too_long = 0, len(name)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        try:
+            clean_name(name[:middle])
+            fits = middle
+        except ValidationError:
+            too_long = middle
+    return clean_name(name[:fits])
 
 
 def email(address: str) -> str:
@@ -91,8 +116,10 @@ def wordpress_date(
                 f"{where}: bad date {value!r} (expected YYYY-MM-DD HH:MM:SS); "
                 "nothing was imported"
             ) from exc
-        return (
-            when.replace(tzinfo=dt_timezone.utc) if utc else timezone.make_aware(when)
+        return _shown(
+            when.replace(tzinfo=dt_timezone.utc) if utc else _local(when, value, where),
+            value,
+            where,
         )
     if not required:
         return None
@@ -111,4 +138,40 @@ def iso_date(value: str, where: str) -> datetime:
             f"{where}: bad date {value!r} (expected ISO 8601, e.g. "
             "2013-10-10T19:20:29Z); nothing was imported"
         )
-    return when if timezone.is_aware(when) else when.replace(tzinfo=dt_timezone.utc)
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=dt_timezone.utc)
+    return _shown(when, value, where)
+
+
+def _local(when: datetime, value: str, where: str) -> datetime:
+    try:
+        return timezone.make_aware(when)
+    except OverflowError as exc:
+        raise _out_of_range(value, where) from exc
+
+
+def _shown(when: datetime, value: str, where: str) -> datetime:
+    """The date, if it can be stored and shown: in UTC (how both databases keep
+    it) and in our time zone (how pages show it) it stays within years 1 to
+    9999, all Python's datetime holds (0001-01-01T00:00:00+14:00 is a day
+    before year 1 in UTC: PostgreSQL would store it and then fail every page
+    that reads it back)."""
+    try:
+        when.astimezone(dt_timezone.utc)
+        timezone.localtime(when)
+    except OverflowError as exc:
+        raise _out_of_range(value, where) from exc
+    return when
+
+
+def _out_of_range(value: str, where: str) -> ImportFileError:
+    return ImportFileError(
+        f"{where}: date {value!r} is out of range (with its time zone, before "
+        "year 1 or after 9999); nothing was imported"
+    )
+
+
+def wordpress_format(when: datetime) -> str:
+    """A date as WordPress writes it (WP_DATE), four-digit year included:
+    strftime writes year 1 as "1", which no importer reads back."""
+    return when.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")

@@ -14,10 +14,17 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from comments.models import CommentStatus
-from moderation.imports import records as r
-from moderation.imports.records import Entry, Post, Thread
-from moderation.imports.text import author_name, email, wordpress_date
-from moderation.imports.xmlstream import WP_NS, Progress, events, local, namespace
+from moderation.transfer import records as r
+from moderation.transfer.records import Entry, Post, Thread
+from moderation.transfer.text import author_name, email, wordpress_date
+from moderation.transfer.xmlstream import (
+    OWN_NS,
+    WP_NS,
+    Progress,
+    events,
+    local,
+    namespace,
+)
 
 SYSTEM = "wordpress"
 PASSES = 1  # reads the file once (disqus.py needs two)
@@ -51,6 +58,7 @@ def read(path: Path, progress: Progress) -> Iterator[Entry | Thread]:
     site: dict[str, str] = {}
     thread: Thread | None = None
     count = 0
+    own_text = False  # our own export: comment_content is the reader's text
     for event, elem in events(path, progress, ("start", "end")):
         if event == "start":
             stack.append(elem)
@@ -61,7 +69,7 @@ def read(path: Path, progress: Progress) -> Iterator[Entry | Thread]:
             if name == "comment" and WP_NS.match(namespace(elem.tag)):
                 if thread is None:
                     thread = _thread(fields, count, site)
-                yield _entry(elem, thread)
+                yield _entry(elem, thread, own_text=own_text)
             elif name == "encoded":
                 key = "excerpt" if "excerpt" in namespace(elem.tag) else "content"
                 fields[key] = elem.text or ""
@@ -74,6 +82,8 @@ def read(path: Path, progress: Progress) -> Iterator[Entry | Thread]:
                 fields, thread, count = {}, None, count + 1
             elif name in ("base_blog_url", "link"):
                 site[name] = (elem.text or "").strip()
+            elif name == "comment_content" and namespace(elem.tag) == OWN_NS:
+                own_text = (elem.text or "").strip() == "text"
             stack[-1].remove(elem)
 
 
@@ -125,7 +135,7 @@ def _short(key: str) -> str:
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def _entry(elem: Element, thread: Thread) -> Entry:
+def _entry(elem: Element, thread: Thread, *, own_text: bool) -> Entry:
     ns = "{" + namespace(elem.tag) + "}"
 
     def field(name: str) -> str:
@@ -146,9 +156,11 @@ def _entry(elem: Element, thread: Thread) -> Entry:
         return entry
     where = f"item {thread.title or thread.link!r}, comment {comment_id or '(no id)'}"
     entry.date = wordpress_date(field("comment_date_gmt"), field("comment_date"), where)
-    # Made text later, in batches (writer.prepare): WordPress's line breaks
-    # are paragraphs.
-    entry.content, entry.line_breaks = content, True
+    # Made text later, in batches (writer.prepare).
+    if own_text:  # escaped as HTML for other importers: exactly what was written
+        entry.content, entry.markup = html.unescape(content), r.TEXT
+    else:
+        entry.content, entry.markup = content, r.WORDPRESS
     if not content.strip():
         entry.skip = r.EMPTY
         return entry

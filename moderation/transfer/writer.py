@@ -13,32 +13,28 @@ from collections import Counter, deque
 from multiprocessing.pool import AsyncResult, Pool
 
 from django.db import reset_queries
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Subquery
 
-from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus
 from comments.rendering import render_comments
 from comments.screening import content_hash
-from moderation.imports.records import Entry
-from moderation.imports.text import body_text
-from moderation.models import Action, Decision
+from moderation import transitions
+from moderation.models import Action
+from moderation.transfer.records import Entry
+from moderation.transfer.text import body_text
 
 BATCH_SIZE = 1000
 RENDER_CHUNK = 100
 IN_FLIGHT = 4  # batches being prepared at once (bounds memory)
 LINK_BATCH = 20_000  # comments per UPDATE when linking replies
-ARTICLE_BATCH = 500
 
 Batch = list[tuple[Entry, int]]
 
 
-def prepare(bodies: list[tuple[str, bool, bool]]) -> list[tuple[str, str, str]]:
-    """(exported body, line breaks are paragraphs, published) -> (our text, its
-    HTML for published ones, its content_hash). Pure: runs in a worker process
-    as well."""
-    texts = [body_text(content, line_breaks=lb) for content, lb, _ in bodies]
+def prepare(bodies: list[tuple[str, str, bool]]) -> list[tuple[str, str, str]]:
+    """(exported body, its markup, published) -> (our text, its HTML for
+    published ones, its content_hash). Pure: runs in a worker process as well."""
+    texts = [body_text(content, markup=markup) for content, markup, _ in bodies]
     shown = [
         text for text, (_, _, published) in zip(texts, bodies, strict=True) if published
     ]
@@ -68,6 +64,8 @@ class Writer:
         self._pks: tuple[int, int] | None = None
         self._batch: Batch = []
         self._pending: deque[tuple[Batch, AsyncResult]] = deque()
+        # The origin ids of the batches being prepared: not in the database yet.
+        self._in_flight: set[str] = set()
 
     def add(self, entry: Entry, article_id: int) -> None:
         self._batch.append((entry, article_id))
@@ -84,43 +82,45 @@ class Writer:
 
     def _submit(self) -> None:
         batch, self._batch = self._batch, []
-        # Known ones are left out before the costly part (a second run of a
-        # file); _write checks again for those of batches still in flight.
-        known = self._known([entry.origin_id for entry, _ in batch])
-        self.duplicates += sum(entry.origin_id in known for entry, _ in batch)
-        batch = [(entry, a) for entry, a in batch if entry.origin_id not in known]
-        if not batch:
+        # Known ones (by an earlier run, an earlier batch, or one still being
+        # prepared) and repeats within the batch are left out before the costly
+        # part: the only time a batch is checked.
+        seen = self._known([entry.origin_id for entry, _ in batch]) | self._in_flight
+        fresh: Batch = []
+        for entry, article_id in batch:
+            if entry.origin_id in seen:
+                self.duplicates += 1
+            else:
+                seen.add(entry.origin_id)
+                fresh.append((entry, article_id))
+        if not fresh:
             return
         bodies = [
-            (e.content, e.line_breaks, e.status == CommentStatus.PUBLISHED)
-            for e, _ in batch
+            (e.content, e.markup, e.status == CommentStatus.PUBLISHED) for e, _ in fresh
         ]
         busy = len(self._pending) >= IN_FLIGHT and not self._pending[0][1].ready()
         if self.pool is None or busy:
             # No pool, or its workers are behind: this process prepares the
             # batch itself rather than wait for them.
-            self._write(batch, prepare(bodies))
+            self._write(fresh, prepare(bodies))
         else:
-            self._pending.append((batch, self.pool.apply_async(prepare, (bodies,))))
+            self._in_flight.update(entry.origin_id for entry, _ in fresh)
+            self._pending.append((fresh, self.pool.apply_async(prepare, (bodies,))))
         while self._pending and self._pending[0][1].ready():
             self._write_oldest()
 
     def _write_oldest(self) -> None:
         batch, result = self._pending.popleft()
         self._write(batch, result.get())
+        self._in_flight.difference_update(entry.origin_id for entry, _ in batch)
 
     def _write(self, batch: Batch, prepared: list[tuple[str, str, str]]) -> None:
-        fresh: dict[str, tuple[Entry, int, tuple[str, str, str]]] = {}
+        rows = []
         for (entry, article_id), body in zip(batch, prepared, strict=True):
-            if not body[0]:
-                self.empty += 1  # nothing left once the markup is gone
-            elif entry.origin_id in fresh:
-                self.duplicates += 1
+            if body[0]:
+                rows.append(self._row(entry, article_id, body))
             else:
-                fresh[entry.origin_id] = (entry, article_id, body)
-        known = self._known(list(fresh))
-        self.duplicates += len(known)
-        rows = [self._row(*fresh[key]) for key in fresh if key not in known]
+                self.empty += 1  # nothing left once the markup is gone
         if rows:
             self._store(rows)
         reset_queries()  # under DEBUG, Django would keep every statement
@@ -148,16 +148,8 @@ class Writer:
 
     def _store(self, rows: list[Comment]) -> None:
         created = Comment.objects.bulk_create(rows)
-        Decision.objects.bulk_create(
-            Decision(
-                comment=comment,
-                editor=None,
-                action=Action.IMPORT,
-                from_status=comment.status,
-                to_status=comment.status,
-                note=self.note,
-            )
-            for comment in created
+        transitions.record_decisions(
+            created, editor=None, action=Action.IMPORT, note=self.note
         )
         self.stored.update(comment.status for comment in created)
         self.articles.update(comment.article_id for comment in created)
@@ -171,7 +163,8 @@ class Writer:
             self._write_oldest()
         if self._pks is not None:
             self._link_replies(*self._pks)
-        self._touch_articles()
+        # Their counts and cache keys, as the transitions keep them.
+        transitions.touch_articles(list(self.articles))
 
     def _link_replies(self, low: int, high: int) -> None:
         # By origin id, in the database: a reply may come before its parent in
@@ -194,22 +187,4 @@ class Writer:
                 .exclude(origin_reply_to="")
                 .filter(Exists(parent))
                 .update(in_reply_to=Subquery(parent.values("pk")[:1]))
-            )
-
-    def _touch_articles(self) -> None:
-        """published_comment_count and comments_changed_at (the comments
-        section's cache key), as the transitions keep them."""
-        published = (
-            Comment.objects.published()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        ids = sorted(self.articles)
-        for start in range(0, len(ids), ARTICLE_BATCH):
-            Article.objects.filter(pk__in=ids[start : start + ARTICLE_BATCH]).update(
-                published_comment_count=Coalesce(Subquery(published), 0),
-                comments_changed_at=timezone.now(),
             )

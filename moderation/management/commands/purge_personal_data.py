@@ -11,16 +11,15 @@ Running it twice changes nothing the second time. --dry-run only counts.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment, InboundEmail
+from config.commands import DocumentedCommand
 
 
-class Command(BaseCommand):
-    help = __doc__
-
+class Command(DocumentedCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--spam-older-than",
@@ -41,8 +40,7 @@ class Command(BaseCommand):
         doomed = Comment.objects.none()
         if options["spam_older_than"] is not None:
             if options["spam_older_than"] < 0:
-                self.stderr.write("--spam-older-than needs 0 or more days.")
-                raise SystemExit(2)
+                raise CommandError("--spam-older-than needs 0 or more days.")
             doomed = Comment.objects.turned_down().submitted_before(
                 now - timedelta(days=options["spam_older_than"])
             )

@@ -1,4 +1,5 @@
-"""Turn an HTML email body into plain comment text.
+"""Turn HTML into plain comment text: an email's HTML body (comments/mail/) and an
+imported comment or post (moderation/transfer/) read it from here.
 
 BeautifulSoup (stdlib ``html.parser`` backend, no lxml needed) rather than
 html2text: we must cut client quote/signature blocks by class and id first,

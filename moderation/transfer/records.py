@@ -46,10 +46,17 @@ class Entry:
     reply_to: str = ""
     author_name: str = "Anonymous"
     author_email: str = ""
-    content: str = ""  # the body as exported (HTML)
-    line_breaks: bool = False  # its newlines are paragraphs (WordPress)
+    content: str = ""  # the body as exported
+    markup: str = "html"  # what content is: one of MARKUPS
     date: datetime | None = None
 
+
+# What an exported body is. HTML: HTML (Disqus). WORDPRESS: HTML whose newlines
+# are paragraphs and line breaks (WordPress adds the <p> and <br> only when it shows
+# a comment). TEXT: what the reader wrote, character for character (our own
+# export, which says so: see export.py).
+HTML, WORDPRESS, TEXT = "html", "wordpress", "text"
+MARKUPS = (HTML, WORDPRESS, TEXT)
 
 # Why a comment isn't imported (the report's wording).
 DELETED = "deleted"

@@ -10,9 +10,9 @@ from django.utils.text import slugify
 from markdownify import markdownify
 
 from blog.models import Article
-from comments.mail.html import html_to_text
-from moderation.imports.records import Post
-from moderation.imports.text import paragraphs
+from comments.htmltext import html_to_text
+from moderation.transfer.records import Post
+from moderation.transfer.text import paragraphs
 
 # The block editor's markers (<!-- wp:paragraph -->, <!-- /wp:image -->).
 _GUTENBERG = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)

@@ -11,11 +11,11 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from comments.models import CommentStatus
-from moderation.imports import records as r
-from moderation.imports.records import Entry, ImportFileError, Post, Thread
-from moderation.imports.slugs import slug_from_link
-from moderation.imports.text import author_name, email, iso_date
-from moderation.imports.xmlstream import DISQUS_NS, Progress, events, local
+from moderation.transfer import records as r
+from moderation.transfer.records import Entry, ImportFileError, Post, Thread
+from moderation.transfer.slugs import slug_from_link
+from moderation.transfer.text import author_name, email, iso_date
+from moderation.transfer.xmlstream import DISQUS_NS, Progress, events, local
 
 SYSTEM = "disqus"
 PASSES = 2
@@ -110,7 +110,7 @@ def _entry(elem: Element, threads: dict[str, Thread]) -> Entry:
         return entry
     where = f"post {origin} (thread {thread.title or thread.link or thread_id!r})"
     entry.date = iso_date(created, where)
-    entry.content, entry.line_breaks = message, False  # HTML: made text later
+    entry.content, entry.markup = message, r.HTML  # made text later
     if not message.strip():
         entry.skip = r.EMPTY
         return entry
