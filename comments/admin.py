@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from comments.mail.parsing import header_block
 from comments.mail.pipeline import REPROCESSABLE
 from comments.mail.tasks import reprocess_email
-from comments.models import InboundEmail, SpamTerm
+from comments.models import InboundEmail, SpamTerm, WriterAddress
 
 # Enough to judge a message; the full bytes stay in the database.
 RAW_PREVIEW_CHARS = 20_000
@@ -18,6 +18,34 @@ class SpamTermAdmin(admin.ModelAdmin):
     list_display = ("term", "kind", "created_at")
     list_filter = ("kind",)
     search_fields = ("term",)
+
+
+@admin.register(WriterAddress)
+class WriterAddressAdmin(admin.ModelAdmin):
+    """Who confirmed their address, and the suppression list (read-only: a writer
+    confirms or stops mail themselves, a bounce stops it by itself)."""
+
+    list_display = (
+        "address",
+        "confirmed_at",
+        "suppressed_because",
+        "suppressed_at",
+        "last_sent_at",
+    )
+    list_filter = ("suppressed_because",)
+    search_fields = ("address",)
+    show_full_result_count = False
+    readonly_fields = (
+        "address",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "suppressed_at",
+        "suppressed_because",
+        "last_sent_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(InboundEmail)

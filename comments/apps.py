@@ -8,8 +8,10 @@ class CommentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_migrate, post_save
 
+        from comments.mail import handoff
         from comments.models import SpamTerm
         from comments.screening import forget_spam_terms
+        from comments.writers import on_bounce
 
         # The spam rules keep the editors' term lists in the cache between changes.
         post_save.connect(forget_spam_terms, sender=SpamTerm)
@@ -20,6 +22,10 @@ class CommentsConfig(AppConfig):
         # says, so a database migrated while Redis was configured still works
         # when the pipe or the site later runs without it (issue 22).
         post_migrate.connect(create_cache_tables, sender=self)
+
+        # A bounce for an address we wrote to puts it on the suppression list,
+        # which comments keeps (comments/writers.py says why it lives here).
+        handoff.register(handoff.BOUNCE, on_bounce)
 
 
 def create_cache_tables(using: str = "default", **kwargs: object) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from blog.feeds import StyledAtom1Feed
@@ -45,7 +46,11 @@ class ArticleCommentsFeed(Feed):
         return f"{item.author_name}: {item.excerpt}"
 
     def item_description(self, item: Comment) -> str:
-        return item.body_html  # rendered once, escaped and sanitized
+        # Both rendered once, escaped and sanitized; the reply block as on the page.
+        if not item.reply_html:
+            return item.body_html
+        reply = render_to_string("comments/includes/_editors_reply.html", {"c": item})
+        return item.body_html + reply
 
     def item_link(self, item: Comment) -> str:
         return absolute_url(item.get_absolute_url())

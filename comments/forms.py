@@ -37,7 +37,9 @@ class CommentForm(forms.Form):
         strip=False,
     )
     notify = forms.BooleanField(
-        required=False, label="Email me when my comment is published"
+        required=False,
+        label="Email me when my comment is published (we first send one email "
+        "to confirm your address)",
     )
     # Honeypot: hidden from people by CSS and aria-hidden; robots fill it in.
     website = forms.CharField(

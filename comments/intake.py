@@ -10,6 +10,7 @@ from blog.models import Article
 from comments.models import Comment, CommentSource, CommentStatus, InboundEmail
 from comments.screening import DUPLICATE_WINDOW, Signals, content_hash, screen
 from comments.signals import comment_submitted
+from comments.writers import request_confirmation
 
 NO_SIGNALS = Signals()
 # A reader who sends the same text again (a double click, a reload, an email sent
@@ -116,4 +117,11 @@ def submit_comment(
         comment_submitted.send(sender=Comment, comment=comment)
 
     transaction.on_commit(announce, robust=True)
+    if comment.notify_on_publish:
+        # The writer asked to be told: at once, one request to confirm the address
+        # (nothing else is sent to it until they do).
+        def ask_to_confirm() -> None:
+            request_confirmation(comment.pk)
+
+        transaction.on_commit(ask_to_confirm, robust=True)
     return comment

@@ -214,6 +214,17 @@ class Comment(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The editors' answer under a published letter (the reply transitions write
+    # all four; reply_html is rendered once, when the reply is written).
+    reply_text = models.TextField(blank=True, editable=False)
+    reply_html = models.TextField(blank=True, editable=False)
+    reply_author = models.CharField(
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text="The name it is signed with.",
+    )
+    replied_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentManager()
 
@@ -296,6 +307,10 @@ class Comment(models.Model):
     @property
     def is_edited(self) -> bool:
         return bool(self.edited_body) and self.edited_body != self.body
+
+    @property
+    def has_reply(self) -> bool:
+        return bool(self.reply_html)
 
     @property
     def pick_mark(self) -> str:
@@ -397,6 +412,79 @@ class InboundEmail(models.Model):
         From header's domain (RFC 7489 §3.1), so a pass means that domain vouched
         for this message; nothing else a letter says proves who sent it."""
         return bool(self.sender) and self.auth_verdict.get("dmarc") == "pass"
+
+
+def normalize_address(address: str) -> str:
+    """The key an address is known by: trimmed and lower-cased. Local parts are
+    case-sensitive in theory (RFC 5321 §2.4) and never in practice; one writer
+    typing "Sam@Example.org" once and "sam@example.org" later is one writer."""
+    return address.strip().lower()
+
+
+class Suppression(models.TextChoices):
+    UNSUBSCRIBED = "unsubscribed", "Asked for no more email"
+    BOUNCED = "bounced", "Mail to it bounced"
+
+
+class WriterAddressQuerySet(models.QuerySet):
+    def for_address(self, address: str) -> "WriterAddressQuerySet":
+        return self.filter(address=normalize_address(address))
+
+    def confirmed(self) -> "WriterAddressQuerySet":
+        return self.filter(confirmed_at__isnull=False)
+
+    def suppressed(self) -> "WriterAddressQuerySet":
+        return self.filter(suppressed_at__isnull=False)
+
+    def written_to(self) -> "WriterAddressQuerySet":
+        """Addresses we have sent something (a bounce for them can be ours)."""
+        return self.filter(
+            Q(last_sent_at__isnull=False) | Q(confirmation_sent_at__isnull=False)
+        )
+
+
+class WriterAddress(models.Model):
+    """What we know about writing to one address: a form writer's confirmation,
+    the suppression list (an unsubscribe or a bounce), and when we last wrote.
+
+    Keyed on the normalised address, not on a comment: a writer confirms once
+    for all their comments, and a suppression holds across channels.
+    """
+
+    address = models.CharField(max_length=254, unique=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    suppressed_because = models.CharField(
+        max_length=12, blank=True, choices=Suppression
+    )
+    last_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last word back (one a day at most)."
+    )
+
+    objects = WriterAddressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["address"]
+        verbose_name = "writer's address"
+        verbose_name_plural = "writers' addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suppressed_because__in=["", *Suppression.values]),
+                name="writeraddress_suppression_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.suppressed_at is not None
 
 
 class SpamTermKind(models.TextChoices):

@@ -42,6 +42,8 @@ def comments_page(article: Article, page: int) -> list[Comment]:
             "submitted_at",
             "edited_body",
             "body",
+            "reply_html",
+            "reply_author",
             "in_reply_to__author_name",
             "in_reply_to__status",
         )[start : start + per_page]

@@ -25,4 +25,6 @@ urlpatterns = [
         name="change_own",
     ),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
+    path("mail/confirm/<str:token>/", views.confirm_address, name="confirm"),
+    path("mail/stop/<str:token>/", views.stop_mail, name="stop"),
 ]

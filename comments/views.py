@@ -6,7 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from blog.models import Article
 from comments import writer
@@ -14,12 +18,13 @@ from comments.clientip import client_ip
 from comments.crossorigin import cross_origin_refusal
 from comments.forms import CommentForm, CorrectionForm
 from comments.intake import RepeatedComment, submit_comment
-from comments.models import Comment, CommentSource
+from comments.models import Comment, CommentSource, Suppression
 from comments.pages import page_of_comment
 from comments.ratelimit import over_limit
 from comments.receipts import RECEIPT_DAYS, comment_id_from, receipt_url
 from comments.rendering import render_comment
 from comments.screening import Signals
+from comments.writers import confirm, row_to_confirm, row_to_stop, suppress
 
 FORM_PAGE = "comments/comment_form.html"
 PREVIEW_FRAGMENT = "comments/includes/_comment_preview.html"
@@ -191,3 +196,41 @@ def editors_preview(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "comments/comment_preview.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache  # one writer's page
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what confirming means; only the button's POST confirms (a link
+    checker or preview that opens the link changes nothing)."""
+    row = row_to_confirm(token)
+    if row is None:
+        context = {"expired": True}
+        return _private(
+            render(request, "comments/address_confirm.html", context, status=410)
+        )
+    if request.method == "POST":
+        confirm(row)
+    context = {"row": row, "done": request.method == "POST"}
+    return _private(render(request, "comments/address_confirm.html", context))
+
+
+@csrf_exempt  # RFC 8058: a mail client's one-click POST carries no token of ours
+@require_http_methods(["GET", "POST"])
+@never_cache
+def stop_mail(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; its POST (or a mail client's RFC 8058 one-click POST
+    of "List-Unsubscribe=One-Click") puts the address on the suppression list."""
+    row = row_to_stop(token)
+    if row is None:
+        context = {"invalid": True}
+        return _private(render(request, "comments/mail_stop.html", context, status=404))
+    if request.method == "POST":
+        suppress(row, because=Suppression.UNSUBSCRIBED)
+    context = {"row": row, "done": request.method == "POST" or row.is_suppressed}
+    return _private(render(request, "comments/mail_stop.html", context))

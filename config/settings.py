@@ -214,6 +214,9 @@ COMMENT_RATE_LIMIT = env.str("COMMENT_RATE_LIMIT", default="5/m")
 # Published comments per article page; later ones are on ?comments=2, 3, ...
 COMMENTS_PER_PAGE = 100
 EDITOR_NOTICE_INTERVAL_MINUTES = env.int("EDITOR_NOTICE_INTERVAL_MINUTES", default=15)
+# Who an editors' reply under a letter is signed by: "site" (SITE_NAME) or "editor"
+# (the editor's full name, or SITE_NAME when their account has none).
+EDITORS_REPLY_SIGNED_BY = env.str("EDITORS_REPLY_SIGNED_BY", default="site")
 # The comment list counts the queue exactly up to this many rows, estimates beyond.
 MODERATION_QUEUE_COUNT_CAP = env.int("MODERATION_QUEUE_COUNT_CAP", default=10_000)
 MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN = env.bool(

@@ -212,6 +212,7 @@ class CommentAdmin(admin.ModelAdmin):
                     "body",
                     "edited_body",
                     "preview",
+                    "reply",
                 )
             },
         ),
@@ -234,15 +235,14 @@ class CommentAdmin(admin.ModelAdmin):
         ),
         ("Spam screening", {"fields": ("spam_score", "spam_reason_list")}),
     )
-    # The author's name is shown, not edited: a change here would bypass the
-    # transitions (and their Decision), and save_model saves only through them.
+    # save_model saves only through the transitions (each change a Decision): the
+    # name shown is a rename, the reply a reply.
     readonly_fields = (
         "status_line",
         "writer_record",
         "body",
         "preview",
         "trimmed_text",
-        "author_name",
         "author_email",
         "source",
         "sender_details",
@@ -407,6 +407,24 @@ class CommentAdmin(admin.ModelAdmin):
             text = obj.edited_body or stored.body
             if text.strip() != stored.public_text.strip():
                 t.edit_comment(comment=stored, editor=request.user, text=text)
+        if "author_name" in form.changed_data and obj.author_name != stored.author_name:
+            self._decide(request, stored, "rename", obj.author_name)
+        reply = form.cleaned_data.get("reply", "")
+        if reply != stored.reply_text:
+            key = "remove_reply" if not reply else "reply"
+            key = "edit_reply" if reply and stored.reply_text else key
+            self._decide(request, stored, key, reply)
+
+    def _decide(
+        self, request: HttpRequest, comment: Comment, key: str, note: str
+    ) -> None:
+        """A decision made by a field of the form, through its row of the table."""
+        try:
+            t.apply_decision(
+                action=key, comment=comment, editor=request.user, note=note
+            )
+        except t.InvalidTransition as exc:
+            self.message_user(request, f"Not done: {exc}.", level=messages.ERROR)
 
     def render_change_form(
         self,

@@ -41,6 +41,7 @@ class _Commentish(Protocol):
     status: str
     featured: bool
     article_id: int | None
+    reply_text: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Kind:
     allowed_from: tuple[str, ...] = ()  # statuses it may be made from
     needs_article: bool = False
     featured: bool | None = None  # only when (True) / unless (False) a pick
+    replied: bool | None = None  # only when (True) / unless (False) it has a reply
     to_status: str = ""  # the status it moves to (undo's "back" finds it here)
     review_key: str = ""  # its key on the review screen ("" = not offered there)
     undo: str = ""  # BACK, RESTORE, the key of its inverse, or "" (can't be undone)
@@ -75,6 +77,7 @@ class Kind:
             comment.status in self.allowed_from
             and (not self.needs_article or comment.article_id is not None)
             and (self.featured is None or bool(comment.featured) == self.featured)
+            and (self.replied is None or bool(comment.reply_text) == self.replied)
         )
 
 
@@ -175,6 +178,45 @@ KINDS: tuple[Kind, ...] = (
         done="Withdrawn by the writer",
         allowed_from=(S.PENDING,),
         to_status=S.REJECTED,
+    ),
+    Kind(
+        "rename",
+        label="Use this name",
+        done="Renamed",
+        allowed_from=ANY_STATUS,
+        review_key="a",  # the name the sender gave, in one key
+        undo=RESTORE,
+    ),
+    # The editors' answer under a letter. Like "feature", one press publishes the
+    # comment first when it waits (the review screen's "publish with a reply").
+    Kind(
+        "reply",
+        label="Publish with a reply",
+        done="Replied",
+        outcome="Published with an editors’ reply",
+        allowed_from=ANY_STATUS,
+        needs_article=True,
+        replied=False,
+        review_key="w",
+        undo="remove_reply",
+        writes=("publish", "reply"),
+    ),
+    Kind(
+        "edit_reply",
+        label="Change the reply",
+        done="Reply edited",
+        allowed_from=(S.PUBLISHED,),
+        replied=True,
+        undo=RESTORE,
+    ),
+    Kind(
+        "remove_reply",
+        label="Remove the reply",
+        done="Reply removed",
+        allowed_from=(S.PUBLISHED,),
+        replied=True,
+        undo="reply",
+        admin_button=True,
     ),
     Kind("assign", label="Assign to an article", done="Assigned to an article"),
     Kind("erase", label="Erase the commenter", done="Commenter erased"),

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from comments.models import Comment, CommentStatus, InboundEmail
+from comments.models import Comment, CommentStatus, InboundEmail, WriterAddress
 from moderation import transitions as t
-from moderation.models import Action, Decision
+from moderation.models import Action, Decision, WriterNotice
 
 ANONYMOUS = "Anonymous"
 
@@ -81,6 +81,7 @@ def erase_commenter(
         if _erase_one(comment, editor=editor, keep_text=keep):
             shown_on.add(comment.article_id)
     t.touch_articles(list(shown_on))
+    _forget_address(email)
     InboundEmail.objects.filter(pk__in=email_ids).update(
         sender="",
         sender_name="",
@@ -98,6 +99,16 @@ def erase_commenter(
     )
 
 
+def _forget_address(email: str) -> None:
+    """The address's confirmation and waiting word back go; a suppression stays
+    (the privacy page promises a stopped address stays stopped), with nothing
+    else about it."""
+    rows = WriterAddress.objects.for_address(email)
+    WriterNotice.objects.filter(address__in=rows).delete()
+    rows.filter(suppressed_at__isnull=True).delete()
+    rows.update(confirmation_sent_at=None, confirmed_at=None, last_sent_at=None)
+
+
 def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> bool:
     """Erase one comment's writer (and text); True if it is on its article's page."""
     current = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -112,6 +123,10 @@ def _erase_one(comment: Comment, *, editor: t.Editor, keep_text: bool) -> bool:
         # Earlier versions of the text live on in the edit decisions.
         Decision.objects.filter(comment=current).update(previous_text="")
     current.save(update_fields=fields)
+    # The names it was shown under live on in the rename decisions.
+    Decision.objects.filter(comment=current, action=Action.RENAME).update(
+        note="", previous_text=""
+    )
     t.record_decisions(
         [current],
         editor=editor,

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 
+from comments import validation
 from comments.models import Comment
+from comments.names import suggested_name
 from moderation import decisions
 from moderation.models import PickLabel, RejectReason
 
@@ -49,6 +52,11 @@ class ReviewDecisionForm(forms.Form):
         empty_label="no reason",
     )
     note = forms.CharField(required=False, max_length=300, strip=True)
+    tell_writer = forms.BooleanField(required=False)
+    name = forms.CharField(
+        required=False, max_length=validation.NAME_MAX_LENGTH * 2, strip=False
+    )
+    reply = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     text = forms.CharField(
         required=False,
         max_length=settings.COMMENT_MAX_LENGTH,
@@ -65,6 +73,11 @@ class ReviewDecisionForm(forms.Form):
             raise forms.ValidationError(
                 "The edited text can't be empty.", code="empty_text"
             )
+        # The form's own rules for a name and a text (comments/validation.py).
+        if action == "rename":
+            data["name"] = validation.clean_name(data.get("name", ""))
+        if action == "reply":
+            data["reply"] = validation.clean_body(data.get("reply", ""))
         return data
 
     @property
@@ -99,11 +112,24 @@ class PickOrderForm(forms.Form):
 
 class CommentChangeForm(forms.ModelForm):
     """The comment's admin page: "Edited body" starts as the text visitors see, as
-    on the review screen, so fixing a typo is editing, not retyping."""
+    on the review screen, so fixing a typo is editing, not retyping. The name shown
+    and the editors' reply are decisions too (rename, reply): the admin saves each
+    through its row of the table."""
+
+    reply = forms.CharField(
+        label="Editors’ reply",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown under the comment on the page, in the feed and in the "
+        "writer’s email, marked “Editors’ reply”. Saving one publishes a waiting "
+        "comment; empty it to remove the reply.",
+    )
 
     class Meta:
         model = Comment
-        fields = ("article", "edited_body")
+        fields = ("article", "edited_body", "author_name")
+        labels = {"author_name": "Name shown"}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -114,3 +140,21 @@ class CommentChangeForm(forms.ModelForm):
                 "What visitors read. Change it to fix a typo; the reader’s "
                 "original above is kept."
             )
+        if "reply" in self.fields and self.instance.pk:
+            self.initial["reply"] = self.instance.reply_text
+        name = self.fields.get("author_name")
+        if name is not None and self.instance.pk:
+            suggested = suggested_name(self.instance)
+            # The admin shows help texts unescaped: the sender's words go through
+            # format_html like any HTML the admin shows.
+            name.help_text = format_html(
+                "Shown with the comment (“Anonymous” when empty).{}",
+                format_html(" The sender gave “{}”.", suggested) if suggested else "",
+            )
+
+    def clean_author_name(self) -> str:
+        return validation.clean_name(self.cleaned_data.get("author_name", ""))
+
+    def clean_reply(self) -> str:
+        text = self.cleaned_data.get("reply", "")
+        return validation.clean_body(text) if text.strip() else ""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentStatus, WriterAddress
 from moderation import decisions
 
 # The decision log's actions: the keys and past tenses of moderation/decisions.py's
@@ -72,6 +72,11 @@ class RejectReason(models.Model):
     """A short reason editors pick when rejecting ("off topic", "personal attack")."""
 
     text = models.CharField(max_length=200, unique=True)
+    letter = models.TextField(
+        blank=True,
+        help_text="What the writer is told when an editor chooses to send this "
+        "reason (empty: the reason itself). Nothing is sent unless an editor asks.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -79,6 +84,10 @@ class RejectReason(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def words_for_writer(self) -> str:
+        return self.letter or self.text
 
 
 class UsedLink(models.Model):
@@ -107,6 +116,53 @@ class AlertSent(models.Model):
 
     def __str__(self) -> str:
         return f"overdue alert #{self.comment_id}"
+
+
+class WriterNoticeKind(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Not published, with a reason"
+
+
+class WriterNoticeQuerySet(models.QuerySet):
+    def unsent(self) -> "WriterNoticeQuerySet":
+        return self.filter(sent_at__isnull=True)
+
+
+class WriterNotice(models.Model):
+    """Word back to a writer after an editor's decision, waiting for its address's
+    one message of the day (several decisions in a day go out as one message)."""
+
+    address = models.ForeignKey(
+        WriterAddress, on_delete=models.CASCADE, related_name="notices"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="writer_notices"
+    )
+    kind = models.CharField(max_length=10, choices=WriterNoticeKind)
+    reason = models.TextField(blank=True, help_text="For a rejection: what we say.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WriterNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=WriterNoticeKind.values),
+                name="writernotice_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["address"],
+                name="writernotice_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.comment_id} to {self.address_id}"
 
 
 class EditorNotice(models.Model):

@@ -16,6 +16,7 @@ EDITOR_PERMISSIONS = {
         "view_comment", "change_comment",
         "view_inboundemail", "change_inboundemail",
         "view_spamterm", "add_spamterm", "change_spamterm", "delete_spamterm",
+        "view_writeraddress",
     ],
     "moderation": [
         "view_decision",

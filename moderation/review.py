@@ -14,6 +14,7 @@ from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import QueryDict
 
 from comments.models import Comment, CommentSource, CommentStatus
+from comments.names import suggested_name
 from moderation import decisions, search
 from moderation import transitions as t
 from moderation.forms import parse_id
@@ -250,10 +251,14 @@ def decide(
     label: str = "",
     reason: str = "",
     text: str = "",
+    name: str = "",
+    reply: str = "",
+    tell_writer: bool = False,
 ) -> str:
     """Apply one of the screen's decisions; return what was done, for a message.
 
     Raises InvalidTransition (rolling everything back) when it can't be done.
+    With tell_writer, a rejection's reason goes to a proven writer.
     """
     if action == Action.EDIT:
         if text.strip() != comment.public_text.strip():
@@ -262,9 +267,22 @@ def decide(
         return said(action, comment)  # as it now reads
     if action not in buttons(comment):
         raise ValueError(f"unknown review action {action!r}")
-    note = {Action.FEATURE: label, Action.REJECT: reason}.get(action, "")
-    t.apply_decision(action=action, comment=comment, editor=editor, note=note)
-    return said(action, comment, note)
+    note = {
+        Action.FEATURE: label,
+        Action.REJECT: reason,
+        Action.RENAME: name,
+        Action.REPLY: reply,
+    }.get(action, "")
+    if action == Action.REJECT and tell_writer:
+        t.reject_comment(comment=comment, editor=editor, reason=note, tell_writer=True)
+        return said(action, comment, f"{note}; sent to the writer")
+    comment = t.apply_decision(action=action, comment=comment, editor=editor, note=note)
+    return said(action, comment, "" if action == Action.REPLY else note)
+
+
+def name_choice(comment: Comment | None) -> str:
+    """The name the sender gave, for the rename key (none once it is shown)."""
+    return suggested_name(comment) if comment is not None else ""
 
 
 def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:

@@ -11,12 +11,14 @@ moderation/decisions.py; each decision's transition is bound to its row here wit
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,10 +27,11 @@ from comments import writer
 from comments.models import Comment, CommentStatus
 from comments.rendering import render_comment
 from comments.screening import content_hash
+from comments.validation import clean_body, clean_name
 from moderation import decisions
 from moderation.decisions import decides
-from moderation.models import Action, Decision
-from moderation.publication_notice import enqueue_publication_notice
+from moderation.models import Action, Decision, WriterNoticeKind
+from moderation.word_back import tell_writer_on_commit
 
 S = CommentStatus
 Editor = AbstractBaseUser | None
@@ -156,8 +159,7 @@ def publish_comment(*, comment: Comment, editor: Editor, note: str = "") -> Comm
         visible=True,
         note=note,
     )
-    if current.notify_on_publish and current.author_email:
-        transaction.on_commit(partial(enqueue_publication_notice, current.pk))
+    tell_writer_on_commit(comment_id=current.pk, kind=WriterNoticeKind.PUBLISHED)
     return current
 
 
@@ -187,14 +189,22 @@ def _move(
 
 @decides("reject", note="reason")
 @transaction.atomic
-def reject_comment(*, comment: Comment, editor: Editor, reason: str = "") -> Comment:
-    """Turn a comment down (from published: take it off the page)."""
-    return _move(
+def reject_comment(
+    *, comment: Comment, editor: Editor, reason: str = "", tell_writer: bool = False
+) -> Comment:
+    """Turn a comment down (from published: take it off the page); with
+    tell_writer, the reason goes to a proven writer (by default nothing is sent)."""
+    current = _move(
         comment,
         editor=editor,
         action=Action.REJECT,
         note=reason,
     )
+    if tell_writer and reason.strip():
+        tell_writer_on_commit(
+            comment_id=current.pk, kind=WriterNoticeKind.REJECTED, reason=reason
+        )
+    return current
 
 
 @decides("spam")
@@ -390,6 +400,132 @@ def reorder_features(
     touch_article(article.pk)
 
 
+def _valid(clean: Callable[[str], str], value: str, comment: Comment) -> str:
+    """The form's own rule for the value (comments/validation.py), so no decision
+    puts on a page what the form refuses."""
+    try:
+        return clean(value)
+    except ValidationError as exc:
+        raise InvalidTransition(f"comment {comment.pk}: {exc.messages[0]}") from exc
+
+
+@decides("rename", note="name")
+@transaction.atomic
+def rename_comment(*, comment: Comment, editor: Editor, name: str) -> Comment:
+    """Set the name shown with a comment; the old one is kept in the Decision."""
+    current = _lock(comment)
+    new_name = _valid(clean_name, name, current)
+    if new_name == current.author_name:
+        raise InvalidTransition(f"comment {current.pk} already shows that name")
+    old_name, current.author_name = current.author_name, new_name
+    return _finish(
+        current,
+        editor=editor,
+        action=Action.RENAME,
+        from_status=current.status,
+        fields=["author_name"],
+        visible=current.status == S.PUBLISHED,
+        note=new_name,
+        previous_text=old_name,
+    )
+
+
+def reply_signature(editor: Editor) -> str:
+    """The name an editors' reply is signed with (EDITORS_REPLY_SIGNED_BY)."""
+    if settings.EDITORS_REPLY_SIGNED_BY == "editor" and editor is not None:
+        full_name = " ".join(editor.get_full_name().split())
+        if full_name:
+            return full_name[:150]
+    return settings.SITE_NAME
+
+
+def _write_reply(
+    comment: Comment, *, editor: Editor, text: str, action: str, has_reply: bool
+) -> Comment:
+    current = _lock(comment)
+    if current.status != S.PUBLISHED:  # the "reply" row publishes first; this can't
+        raise InvalidTransition(
+            f"comment {current.pk} can't be answered while {current.status}"
+        )
+    if bool(current.reply_text) != has_reply:
+        state = "already has" if current.reply_text else "has no"
+        raise InvalidTransition(f"comment {current.pk} {state} an editors' reply")
+    new_text = _valid(clean_body, text, current) if text else ""
+    if has_reply and new_text == current.reply_text:
+        raise InvalidTransition(f"comment {current.pk}: the reply is unchanged")
+    previous = current.reply_text
+    current.reply_text, current.reply_html = new_text, ""
+    current.reply_author, current.replied_at = "", None
+    if new_text:
+        current.reply_html = render_comment(new_text)
+        current.reply_author = reply_signature(editor)
+        current.replied_at = timezone.now()
+    return _finish(
+        current,
+        editor=editor,
+        action=action,
+        from_status=current.status,
+        fields=["reply_text", "reply_html", "reply_author", "replied_at"],
+        visible=True,
+        previous_text=previous,
+    )
+
+
+@transaction.atomic
+def reply_to_comment(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Write the editors' reply under a published comment."""
+    if not text.strip():
+        raise InvalidTransition(f"comment {comment.pk}: the reply is empty")
+    return _write_reply(
+        comment, editor=editor, text=text, action=Action.REPLY, has_reply=False
+    )
+
+
+@decides("edit_reply", note="text")
+@transaction.atomic
+def edit_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Change the editors' reply under a comment (the old text is kept)."""
+    if not text.strip():
+        raise InvalidTransition(f"comment {comment.pk}: the reply is empty")
+    return _write_reply(
+        comment, editor=editor, text=text, action=Action.EDIT_REPLY, has_reply=True
+    )
+
+
+@decides("remove_reply", note=None)
+@transaction.atomic
+def remove_reply(*, comment: Comment, editor: Editor) -> Comment:
+    """Take the editors' reply off a comment (the text is kept in the Decision)."""
+    return _write_reply(
+        comment, editor=editor, text="", action=Action.REMOVE_REPLY, has_reply=True
+    )
+
+
+@decides("reply", note="text")
+@transaction.atomic
+def publish_and_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Publish a comment (unless it is already) with the editors' reply under it."""
+    if not text.strip():
+        raise InvalidTransition(f"comment {comment.pk}: the reply is empty")
+    current = _lock(comment)
+    if current.reply_text:
+        raise InvalidTransition(f"comment {current.pk} already has an editors' reply")
+    if current.status != S.PUBLISHED:
+        comment = publish_comment(comment=comment, editor=editor)
+    return reply_to_comment(comment=comment, editor=editor, text=text)
+
+
+@transaction.atomic
+def set_reply(*, comment: Comment, editor: Editor, text: str) -> Comment:
+    """Reply, edit the reply or remove it, whichever makes the reply `text`."""
+    has_reply = bool(_lock(comment).reply_text)
+    if not text.strip():
+        return remove_reply(comment=comment, editor=editor)
+    if has_reply:
+        return edit_reply(comment=comment, editor=editor, text=text)
+    return reply_to_comment(comment=comment, editor=editor, text=text)
+
+
 def apply_decision(
     *, action: str, comment: Comment, editor: Editor, note: str = "", channel: str = ""
 ) -> Comment:
@@ -419,15 +555,30 @@ def _invert(decision: Decision, *, comment: Comment, editor: Editor) -> Comment:
     inverse = decisions.BY_KEY.get(decision.action)
     if inverse is None or not inverse.undo:
         raise InvalidTransition(f"decision {decision.pk} can't be undone")
-    if inverse.undo == decisions.RESTORE:
+    if inverse.undo == decisions.RESTORE and decision.action == Action.EDIT:
         return edit_comment(comment=comment, editor=editor, text=decision.previous_text)
+    if inverse.undo == decisions.RESTORE:
+        # The same decision again, with the name or reply it replaced.
+        return apply_decision(
+            action=decision.action,
+            comment=comment,
+            editor=editor,
+            note=decision.previous_text,
+        )
     if inverse.undo == decisions.BACK:
         try:
             key = decisions.undo_for_status(decision.from_status)
         except KeyError as exc:
             raise InvalidTransition(f"decision {decision.pk} can't be undone") from exc
         return apply_decision(action=key, comment=comment, editor=editor, note="undo")
-    return apply_decision(action=inverse.undo, comment=comment, editor=editor)
+    # The inverse takes what the decision replaced, if it takes a note (removing
+    # a reply is undone by replying with the removed text).
+    return apply_decision(
+        action=inverse.undo,
+        comment=comment,
+        editor=editor,
+        note=decision.previous_text,
+    )
 
 
 def undo_part(*, decision: Decision, editor: Editor) -> Comment:
@@ -441,14 +592,20 @@ __all__ = [
     "apply_decision",
     "assign_article",
     "edit_comment",
+    "edit_reply",
     "feature_comment",
     "made_via",
     "mark_spam",
     "publish_and_feature",
+    "publish_and_reply",
     "publish_comment",
     "reject_comment",
+    "remove_reply",
+    "rename_comment",
     "reorder_features",
+    "reply_to_comment",
     "return_to_pending",
+    "set_reply",
     "touch_article",
     "undo_decision",
     "undo_part",

@@ -85,6 +85,7 @@ def _review_context(
         "undo_text": rv.describe_step(step),
         # The decision buttons: labels, keys, and which the comment's state allows.
         "buttons": rv.buttons(comment),
+        "suggested_name": rv.name_choice(comment),
         "form": ReviewDecisionForm(
             initial={"text": comment.public_text if comment else ""}
         ),
@@ -114,11 +115,16 @@ def _review_decision(
             label=form.label_name,
             reason=form.reject_reason,
             text=data["text"],
+            name=data["name"],
+            reply=data["reply"],
+            tell_writer=data["tell_writer"],
         )
     except t.InvalidTransition as exc:
         messages.error(request, f"Not done: {exc}.")
         return HttpResponseRedirect(_review_url(filters, comment.pk))
     messages.success(request, f"{done} Press u to undo.")
+    if queue.filter(pk=comment.pk).exists():  # it still waits (a rename)
+        return HttpResponseRedirect(_review_url(filters, comment.pk))
     return HttpResponseRedirect(_review_url(filters, following and following.pk))
 
 

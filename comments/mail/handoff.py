@@ -17,7 +17,9 @@ Kinds:
   decides and returns ``(outcome, reason)`` to store. Such a message never
   becomes a comment.
 - ``BOUNCE``: a delivery failure for an address we wrote to. The handler takes
-  the failed address; the pipeline stores the bounce as it always has.
+  each failed address (comments.mail.bounces reads them); the pipeline stores the
+  bounce as it always has. The suppression list is kept by `comments` (see
+  comments/writers.py), whose AppConfig registers this one.
 """
 
 from __future__ import annotations

@@ -42,7 +42,9 @@ from comments.addressing import our_recipient
 from comments.intake import CommentsClosed, RepeatedComment, submit_comment
 from comments.mail import handoff
 from comments.mail.auth import authentication_verdict
+from comments.mail.bounces import failed_recipients
 from comments.mail.budget import Budget, OverBudget, Stopped
+from comments.mail.filters import BOUNCE
 from comments.mail.parsing import ParsedEmail, header_block, parse_email
 from comments.mail.reading import Reading, read_message
 from comments.mail.routing import route
@@ -279,6 +281,8 @@ def _decide(
         row.error = parsed.malformed
     elif machine := reading.machine_reason:
         outcome, reason = InboundOutcome.IGNORED, machine
+        if machine == BOUNCE:
+            _hand_off_bounce(parsed)
     elif not parsed.from_address:
         # EMAIL-SPEC §6: a From without an address means no sender at all.
         outcome, reason = InboundOutcome.REJECTED, MALFORMED
@@ -302,6 +306,16 @@ def _decide(
         comment=comment.pk if comment is not None else None,
         inbound_email=row.pk,
     )
+
+
+def _hand_off_bounce(parsed: ParsedEmail) -> None:
+    """Tell whoever keeps the suppression list which addresses failed (the
+    handoff's BOUNCE kind); the bounce itself is stored as it always was."""
+    handler = handoff.handler_for(handoff.BOUNCE)
+    if handler is None or parsed.message is None:
+        return
+    for address in failed_recipients(parsed.message):
+        handler(address)
 
 
 def _notice_answer(

@@ -1,4 +1,4 @@
-/* The review screen's keyboard: j/k move, p f r s e u decide, l/n pick a label/reason. The page works
+/* The review screen's keyboard: j/k move, p f r s e w a u decide, l/n/m pick a label/reason/name. The page works
  * without this file (every key is a visible button or link); this only adds the
  * keys. External file, no inline script: the Content Security Policy forbids it. */
 (function () {
@@ -18,9 +18,9 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
 
-  function openEditor() {
-    var details = document.getElementById("review-edit");
-    var text = document.getElementById("review-edit-text");
+  function openEditor(which) {
+    var details = document.getElementById("review-" + which);
+    var text = document.getElementById("review-" + which + "-text");
     if (!details || details.hidden || !text) {
       return;
     }
@@ -35,7 +35,7 @@
       return;
     }
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter" &&
-        target && target.id === "review-edit-text") {
+        target && (target.id === "review-edit-text" || target.id === "review-reply-text")) {
       event.preventDefault();
       busy = true;
       target.form.requestSubmit();
@@ -53,7 +53,7 @@
     }
     // l / n: jump to the pick-label or reject-reason list (type to choose, Esc
     // to leave it, then f or r), instead of tabbing through the page.
-    var field = {l: "id_label", n: "id_reason"}[event.key];
+    var field = {l: "id_label", n: "id_reason", m: "review-name"}[event.key];
     if (field && document.getElementById(field)) {
       event.preventDefault();
       document.getElementById(field).focus();
@@ -64,8 +64,8 @@
       return;
     }
     event.preventDefault();
-    if (event.key === "e") {
-      openEditor();
+    if (event.key === "e" || event.key === "w") {
+      openEditor(event.key === "e" ? "edit" : "reply");
       return;
     }
     // One key, one decision: ignore further keys while the page changes.

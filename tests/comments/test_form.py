@@ -255,7 +255,7 @@ def test_article_page_explains_the_email_route_beside_the_address(client):
     write_to = soup.find(id="write-to")
     text = " ".join(write_to.get_text(" ").split())
     assert "appears as “Anonymous” unless an editor adds a name" in text
-    assert "No receipt or reply comes back" in text
+    assert "No receipt or automatic answer comes back" in text
     link = write_to.find("a", class_="address")
     assert link["href"].startswith("mailto:tech.handrail404+open-weights@")
     assert link.get_text() == "tech.handrail404+open-weights@passinbox.com"

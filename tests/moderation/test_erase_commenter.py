@@ -165,3 +165,28 @@ def test_erasure_goes_ahead_on_yes(commenter, monkeypatch):
 def test_blank_address_is_a_command_error(address):
     with pytest.raises(CommandError, match="email address"):
         call_command("erase_commenter", address, "--no-input")
+
+
+@pytest.mark.django_db
+def test_erasure_forgets_the_confirmation_and_old_names_but_keeps_a_suppression(
+    article, editor
+):
+    from comments.models import Suppression, WriterAddress
+    from comments.writers import confirm, row_for, suppress
+    from moderation.transitions import rename_comment
+
+    confirm(row_for("Bob@example.org"))
+    suppress(row_for(ADDRESS), because=Suppression.UNSUBSCRIBED)
+    comment = make_comment(article=article, author_email=ADDRESS)
+    rename_comment(comment=comment, editor=editor, name="Ada Lovelace")
+    make_comment(article=article, author_email="bob@example.org")
+
+    erase(ADDRESS)
+    erase("bob@example.org")
+
+    assert list(WriterAddress.objects.values_list("address", "confirmed_at")) == [
+        (ADDRESS, None)
+    ]
+    assert WriterAddress.objects.get().is_suppressed
+    rename = Decision.objects.get(action=Action.RENAME)
+    assert (rename.note, rename.previous_text) == ("", "")
