@@ -263,10 +263,11 @@ def test_watch_prints_a_line_per_batch_and_stops_on_sigterm(mailbox):
         out, err = child.communicate(timeout=20)
     assert child.returncode == 0, err.decode()
     assert b"Traceback" not in err
-    assert out.decode().splitlines() == [
-        "fetched 1: queued 1, ignored 0, rejected 0",
-        "fetched 1: queued 1, ignored 0, rejected 0",
-    ]
+    # One line per batch; a loaded machine may poll once more and see a message
+    # again (ignored as a duplicate), but each is queued exactly once.
+    lines = out.decode().splitlines()
+    assert lines and all(line.startswith("fetched ") for line in lines), lines
+    assert sum("queued 1," in line for line in lines) == 2, lines
     assert comments_by_subject() == {"w1": 1, "w2": 1}
 
 

@@ -32,10 +32,12 @@ def _published_html(client, article, body: str) -> str | None:
     posted = client.post(
         f"/articles/{article.slug}/comment/", {"name": "Ada", "body": body}
     )
+    if posted.status_code == 200 and "Already received" in posted.text:
+        return (
+            ""  # a repeat of an earlier payload: shown (and compared) when that one was
+        )
     if posted.status_code != 303:
         return None
-    if "again=1" in posted["Location"]:  # a repeat of an earlier payload: shown
-        return ""  # (and compared) when that one was
     comment = Comment.objects.latest("pk")
     return t.publish_comment(comment=comment, editor=None).body_html
 
