@@ -68,3 +68,9 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def accepts_comments(self) -> bool:
+        """The one home of "comments are closed": the form, the mail intake and the
+        pages ask this, so a change to the rule is made here only."""
+        return self.comments_open

@@ -60,7 +60,7 @@ def submit_comment(
     Raises CommentsClosed, or RepeatedComment (carrying the earlier comment) when
     the same reader sent the same text to the same article within REPEAT_WINDOW.
     """
-    if article is not None and not article.comments_open:
+    if article is not None and not article.accepts_comments:
         raise CommentsClosed(article.slug)
     digest = content_hash(body)
     now = timezone.now()

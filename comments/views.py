@@ -45,7 +45,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST)
     context = {"article": article, "form": form}
-    if not article.comments_open:
+    if not article.accepts_comments:
         return render(request, FORM_PAGE, context, status=403)
     if not form.is_valid():
         return render(request, FORM_PAGE, context, status=400)
