@@ -841,7 +841,10 @@ def main() -> int:
         f"\nWrote {OUT_DIR / 'latest.json'} (raw wrk output: {raw}); "
         f"total {time.monotonic() - started:.0f} s"
     )
-    return run_desk(sizes)
+    # A process of its own: this one's Django is set up on the bench's database,
+    # and the desk needs its own (settings are read once, at setup).
+    desk = [sys.executable, __file__, "--desk", "--sizes", ",".join(map(str, sizes))]
+    return subprocess.run(desk, cwd=BASE_DIR).returncode
 
 
 def run_desk(sizes: list[int]) -> int:
