@@ -20,6 +20,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from blog.models import Article
@@ -73,12 +75,7 @@ def made_via(channel: str) -> Iterator[None]:
 
 def touch_article(article_id: int | None) -> None:
     """Recount the article's published comments and move its cache key on."""
-    if article_id is None:
-        return
-    count = Comment.objects.published().for_article(article_id).count()
-    Article.objects.filter(pk=article_id).update(
-        published_comment_count=count, comments_changed_at=timezone.now()
-    )
+    touch_articles([article_id])
 
 
 def _record(
@@ -638,12 +635,9 @@ def record_decisions(
 TOUCH_BATCH = 500  # articles an UPDATE recounts
 
 
-def touch_articles(article_ids: list[int]) -> None:
+def touch_articles(article_ids: list[int | None]) -> None:
     """touch_article for many articles: their counts recounted by the database,
     a few hundred articles a statement."""
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
     published = (
         Comment.objects.published()
         .filter(article=OuterRef("pk"))
