@@ -345,7 +345,7 @@ def measure_commands(site: dict) -> dict[str, float]:
     commands = {
         "export_comments --all": ["export_comments", str(out), "--all"],
         "moderation_report": ["moderation_report"],
-        "erase_commenter": ["erase_commenter", site["writer"]],
+        "erase_commenter": ["erase_commenter", site["writer"], "--no-input"],
         "purge_personal_data": ["purge_personal_data"],
         "purge_personal_data --spam-older-than 0": [
             "purge_personal_data",
@@ -375,21 +375,80 @@ def measure_commands(site: dict) -> dict[str, float]:
 
 
 # --- the run ----------------------------------------------------------------------
-def run_size(size: int, env: dict) -> dict:
+def site_file(size: int) -> Path:
+    return OUT_DIR / f"desk-site-{size}.json"
+
+
+def save_site(size: int, site: dict) -> None:
+    ids = {k: (v.pk if hasattr(v, "pk") else v) for k, v in site.items()}
+    site_file(size).write_text(json.dumps(ids) + "\n")
+
+
+def load_site(size: int) -> dict | None:
+    """The site a previous --reuse run seeded at this size, if it is still there."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    from blog.models import Article
+    from comments.models import Comment
+
+    try:
+        ids = json.loads(site_file(size).read_text())
+        if not Comment.objects.filter(pk=ids["last_comment"]).exists():
+            return None
+    except (OSError, ValueError, KeyError, DatabaseError):
+        return None
+    ids["editor"] = get_user_model().objects.get(pk=ids["editor"])
+    ids["big"] = Article.objects.get(pk=ids["big"])
+    return ids
+
+
+def size_url(url: str, size: int) -> str:
+    """With --reuse each size keeps a database of its own: <name>_<size>."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"{parts.path}_{size}"))
+
+
+def run_size(size: int, env: dict, reuse: bool = False) -> dict:
     from django.db import connections
 
     from bench.run import free_port, recreate_database
 
     connections.close_all()
-    recreate_database(env["DATABASE_URL"])
+    url = env["DATABASE_URL"]
+    if reuse:
+        url = size_url(url, size)
+        os.environ["DATABASE_URL"] = url
+        name = urllib.parse.urlsplit(url).path.lstrip("/")
+        connections["default"].settings_dict["NAME"] = name
     manage = [str(BIN / "python"), str(BASE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, cwd=BASE_DIR)
     from django.core.cache import cache
 
+    site = None
+    if reuse:
+        try:
+            subprocess.run(
+                [*manage, "migrate", "--noinput", "-v0"],
+                check=True,
+                cwd=BASE_DIR,
+                capture_output=True,
+            )
+            site = load_site(size)
+        except subprocess.CalledProcessError:
+            site = None
+        if site is not None:
+            log(f"{size:,} comments: reusing {url} (seeded before)")
+    if site is None:
+        connections.close_all()
+        recreate_database(url)
+        subprocess.run(
+            [*manage, "migrate", "--noinput", "-v0"], check=True, cwd=BASE_DIR
+        )
+        started = time.monotonic()
+        site = seed(size)
+        save_site(size, site)
+        log(f"{size:,} comments seeded in {time.monotonic() - started:.0f} s")
     cache.clear()
-    started = time.monotonic()
-    site = seed(size)
-    log(f"{size:,} comments seeded in {time.monotonic() - started:.0f} s")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -414,7 +473,31 @@ def run_size(size: int, env: dict) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"pages": page_results, "commands": measure_commands(site)}
+    if not reuse:
+        return {"pages": page_results, "commands": measure_commands(site)}
+    # The commands erase and purge: on a copy, so the kept database stays as seeded.
+    connections.close_all()
+    scratch = urllib.parse.urlsplit(url)
+    scratch = urllib.parse.urlunsplit(scratch._replace(path=scratch.path + "_scratch"))
+    _copy_database(url, scratch)
+    os.environ["DATABASE_URL"] = scratch
+    try:
+        commands = measure_commands(site)
+    finally:
+        os.environ["DATABASE_URL"] = url
+    return {"pages": page_results, "commands": commands}
+
+
+def _copy_database(url: str, copy_url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    name = parts.path.lstrip("/")
+    copy = urllib.parse.urlsplit(copy_url).path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
 
 
 def table(results: dict[int, dict]) -> str:
@@ -441,7 +524,7 @@ def table(results: dict[int, dict]) -> str:
     return "\n".join(rows)
 
 
-def run_desk(sizes: list[int], env: dict) -> int:
+def run_desk(sizes: list[int], env: dict, reuse: bool = False) -> int:
     """Measure the desk at each size; print the table."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -457,7 +540,7 @@ def run_desk(sizes: list[int], env: dict) -> int:
     results = {}
     for size in sizes:
         log(f"== the desk at {size:,} comments")
-        results[size] = run_size(size, env)
+        results[size] = run_size(size, env, reuse)
     log("")
     log(
         "The editors' desk: median of 5 after a warm-up, 1 gunicorn sync worker, "

@@ -13,7 +13,8 @@ goes to 127.0.0.1 only. It is a benchmark, not a test.
 Options: --reps N (3), --duration S (10), --quick (1 rep of 5 s, for trying things);
 then the editors' desk at --sizes (10000,100000,1000000; bench/desk.py), or only
 that with --desk (DESK_DATABASE_URL, default .../sourcehat_desk; DESK_CACHE_URL,
-default redis://127.0.0.1:6379/7).
+default redis://127.0.0.1:6379/7); --reuse keeps one desk database per size
+(<name>_<size>) and measures it again instead of seeding it anew.
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sourcehat_bench;
 the database is dropped and re-created), CACHE_URL (redis://127.0.0.1:6379/1),
 PEERS_DIR (/tmp/peers): the ratios use the newest run of the peers' harness there
@@ -666,10 +667,15 @@ def main() -> int:
         default="10000,100000,1000000",
         help="comment counts for the desk, comma-separated",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="the desk keeps a database per size (<name>_<size>) and reuses it",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
     if args.desk:
-        return run_desk(sizes)
+        return run_desk(sizes, args.reuse)
     if args.quick:
         args.reps, args.duration = 1, 5
     started = time.monotonic()
@@ -847,7 +853,7 @@ def main() -> int:
     return subprocess.run(desk, cwd=BASE_DIR).returncode
 
 
-def run_desk(sizes: list[int]) -> int:
+def run_desk(sizes: list[int], reuse: bool = False) -> int:
     """The editors' desk at each size (its own database and cache)."""
     sys.path.insert(0, str(BASE_DIR))
     from bench.desk import run_desk as desk
@@ -860,7 +866,7 @@ def run_desk(sizes: list[int]) -> int:
         "CACHE_URL": os.environ.get("DESK_CACHE_URL", "redis://127.0.0.1:6379/7"),
     }
     atexit.register(_stop_children)
-    return desk(sizes, env)
+    return desk(sizes, env, reuse)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from comments.rendering import render_comment
 from moderation import decisions, history, search
 from moderation import transitions as t
 from moderation.forms import CommentChangeForm
+from moderation.menus import review_menus
 from moderation.models import Decision, PickLabel, RejectReason
 from moderation.pagination import QueuePaginator
 from moderation.review import parse_id, whose
@@ -97,8 +98,7 @@ class ArticleFilter(admin.RelatedFieldListFilter):
         # Not every article (10,000 options on each page): the newest with
         # letters waiting, and the one chosen.
         chosen = self.lookup_val[0] if self.lookup_val else None
-        articles = search.article_choices(parse_id(chosen))
-        return [(article.pk, str(article)) for article in articles]
+        return review_menus().article_choices(parse_id(chosen))
 
 
 class DateFilter(admin.DateFieldListFilter):

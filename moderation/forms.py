@@ -8,6 +8,7 @@ from comments import validation
 from comments.models import Comment
 from comments.names import suggested_name
 from moderation import decisions
+from moderation.menus import Menus
 from moderation.models import PickLabel, RejectReason
 
 # The largest id a 64-bit column holds: a bigger number is a clear form error (or
@@ -63,6 +64,16 @@ class ReviewDecisionForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+
+    def __init__(self, *args: object, menus: Menus | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        if menus is not None:  # shown from the cache (moderation/menus.py)
+            label, reason = self.fields["label"], self.fields["reason"]
+            label.choices = [("", label.empty_label), *((n, n) for n in menus.labels)]
+            reason.choices = [
+                ("", reason.empty_label),
+                *((text, text) for text in menus.reasons),
+            ]
 
     def clean(self) -> dict:
         data = super().clean()

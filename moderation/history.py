@@ -19,7 +19,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from comments.models import Comment, CommentSource, CommentStatus
+from comments.models import Comment, CommentSource, CommentStatus, earlier_than
 from moderation.models import Decision
 
 # How close a text must be to count as the same letter sent again (pg_trgm's
@@ -55,10 +55,7 @@ def earlier_letters(comment: Comment) -> QuerySet:
     """The writer's letters before this one, newest first."""
     return (
         writer_letters(comment)
-        .filter(
-            Q(submitted_at__lt=comment.submitted_at)
-            | Q(submitted_at=comment.submitted_at, pk__lt=comment.pk)
-        )
+        .filter(earlier_than(comment))
         .order_by("-submitted_at", "-pk")
     )
 

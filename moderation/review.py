@@ -10,10 +10,27 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.http import QueryDict
 
-from comments.models import Comment, CommentSource, CommentStatus
+from comments.models import (
+    Comment,
+    CommentSource,
+    CommentStatus,
+    earlier_than,
+    later_than,
+)
 from comments.names import suggested_name
 from moderation import decisions, search
 from moderation import transitions as t
@@ -106,17 +123,11 @@ def review_queue(filters: ReviewFilters) -> QuerySet:
 
 
 def _after(queue: QuerySet, comment: Comment) -> QuerySet:
-    return queue.filter(
-        Q(submitted_at__gt=comment.submitted_at)
-        | Q(submitted_at=comment.submitted_at, pk__gt=comment.pk)
-    )
+    return queue.filter(later_than(comment))
 
 
 def _before(queue: QuerySet, comment: Comment) -> QuerySet:
-    return queue.filter(
-        Q(submitted_at__lt=comment.submitted_at)
-        | Q(submitted_at=comment.submitted_at, pk__lt=comment.pk)
-    )
+    return queue.filter(earlier_than(comment))
 
 
 def next_after(queue: QuerySet, comment: Comment) -> Comment | None:
@@ -125,12 +136,16 @@ def next_after(queue: QuerySet, comment: Comment) -> Comment | None:
 
 
 def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
-    """The comment asked for if it still waits, else the next one, else the oldest."""
+    """The comment asked for if it still waits, else the next one, else the oldest
+    (one query when it still waits, the usual case)."""
     pk = parse_id(wanted)
     if pk is not None:
+        found = queue.filter(pk=pk).first()
+        if found is not None:
+            return found
         asked = Comment.objects.filter(pk=pk).first()
         if asked is not None:
-            found = queue.filter(pk=asked.pk).first() or next_after(queue, asked)
+            found = next_after(queue, asked)
             if found is not None:
                 return found
     return queue.first()
@@ -140,8 +155,8 @@ def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
 class Position:
     number: int
     total: int
-    previous: Comment | None
-    next: Comment | None
+    previous: int | None
+    next: int | None
 
     @property
     def estimated(self) -> bool:
@@ -150,14 +165,41 @@ class Position:
 
 
 def position_in(queue: QuerySet, comment: Comment) -> Position:
-    """Where `comment` stands: exact counts within the count cap of the head of the
-    queue, estimates beyond (a key press must not count 100,000 rows)."""
-    number = capped_count(_before(queue, comment)) + 1
+    """Where `comment` stands and its neighbours' ids, in two queries: exact counts
+    within the count cap of the head of the queue (one LIMITed walk of the queue's
+    index), estimates beyond (a key press must not count 100,000 rows)."""
+    cap = count_cap()
+    is_before = Case(
+        When(earlier_than(comment), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    head = (
+        queue.annotate(is_before=is_before).values("is_before")[: cap + 1]
+    ).aggregate(total=Count("*"), before=Sum("is_before"))
+    total, before = head["total"], head["before"] or 0
+    if before > cap:  # beyond the head: counted (and estimated) on its own
+        before = capped_count(_before(queue, comment))
+    if total > cap:
+        total = capped_count(queue)
+    neighbours = (
+        queue.filter(pk=comment.pk)
+        .annotate(
+            previous_id=Subquery(
+                _before(queue, comment)
+                .order_by("-submitted_at", "-pk")
+                .values("pk")[:1]
+            ),
+            next_id=Subquery(_after(queue, comment).values("pk")[:1]),
+        )
+        .values("previous_id", "next_id")
+        .first()
+    ) or {"previous_id": None, "next_id": None}
     return Position(
-        number=number,
-        total=max(capped_count(queue), number),
-        previous=_before(queue, comment).order_by("-submitted_at", "-pk").first(),
-        next=next_after(queue, comment),
+        number=before + 1,
+        total=max(total, before + 1),
+        previous=neighbours["previous_id"],
+        next=neighbours["next_id"],
     )
 
 
@@ -287,36 +329,39 @@ def name_choice(comment: Comment | None) -> str:
 
 def last_step(editor: AbstractBaseUser, *, skip: set[int]) -> list[Decision]:
     """The editor's most recent decision that can still be undone (oldest first
-    when one key wrote two decisions), skipping decisions that undid others."""
+    when one key wrote two decisions), skipping decisions that undid others.
+
+    One query: each of the editor's recent decisions comes with whether the
+    comment changed since, and the decision just before it (a compound's first).
+    """
+    same_comment = Decision.objects.filter(comment_id=OuterRef("comment_id"))
+    before = same_comment.filter(pk__lt=OuterRef("pk")).order_by("-pk")
     recent = (
         Decision.objects.filter(editor=editor, action__in=decisions.undoable())
         .exclude(note="undo")
         .select_related("comment")
+        .annotate(
+            changed_since=Exists(same_comment.filter(pk__gt=OuterRef("pk"))),
+            before_id=Subquery(before.values("pk")[:1]),
+            before_action=Subquery(before.values("action")[:1]),
+            before_editor=Subquery(before.values("editor_id")[:1]),
+            before_at=Subquery(before.values("at")[:1]),
+        )
         .order_by("-at", "-pk")[:25]
     )
     for decision in recent:
-        if decision.pk in skip:
-            continue
-        later = Decision.objects.filter(
-            comment_id=decision.comment_id, pk__gt=decision.pk
-        )
-        if later.exists():
+        if decision.pk in skip or decision.changed_since:
             continue  # someone (or an undo) changed it since: not the last step
         if decision.comment.status != decision.to_status:
             continue
-        before = (
-            Decision.objects.filter(comment_id=decision.comment_id, pk__lt=decision.pk)
-            .order_by("-pk")
-            .first()
-        )
         if (
-            before is not None
-            and before.editor_id == editor.pk
-            and (before.action, decision.action) in decisions.compounds()
-            and decision.at - before.at <= COMPOUND_WINDOW
-            and before.pk not in skip
+            decision.before_id is not None
+            and decision.before_editor == editor.pk
+            and (decision.before_action, decision.action) in decisions.compounds()
+            and decision.at - decision.before_at <= COMPOUND_WINDOW
+            and decision.before_id not in skip
         ):
-            return [before, decision]
+            return [Decision.objects.get(pk=decision.before_id), decision]
         return [decision]
     return []
 

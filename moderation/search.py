@@ -67,18 +67,14 @@ def parse_day(value: object) -> date | None:
         return None
 
 
-def article_choices(selected: int | None = None) -> list[Article]:
-    """Articles for the review screen's menu: the newest with letters waiting,
-    and the one chosen (stops after ARTICLE_CHOICES: one index probe each)."""
+def newest_waiting_articles() -> QuerySet:
+    """The review screen's article menu: the newest articles with letters waiting
+    (stops after ARTICLE_CHOICES: one index probe each); moderation/menus.py keeps
+    it."""
     waiting = Comment.objects.awaiting_review().filter(article=OuterRef("pk"))
-    newest = list(
-        Article.objects.filter(Exists(waiting))
-        .only("pk", "title")
-        .order_by("-published_at", "-pk")[:ARTICLE_CHOICES]
-    )
-    if selected is not None and selected not in {a.pk for a in newest}:
-        newest += Article.objects.filter(pk=selected).only("pk", "title")
-    return sorted(newest, key=lambda article: article.title.lower())
+    return Article.objects.filter(Exists(waiting)).order_by("-published_at", "-pk")[
+        :ARTICLE_CHOICES
+    ]
 
 
 def highlight(text: str, query: str, width: int = EXCERPT) -> SafeString:

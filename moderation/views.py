@@ -18,6 +18,7 @@ from moderation import review as rv
 from moderation import transitions as t
 from moderation.forms import PickOrderForm, ReviewDecisionForm
 from moderation.history import writer_record
+from moderation.menus import review_menus
 from moderation.models import PickLabel
 from moderation.permissions import is_editor
 
@@ -61,6 +62,7 @@ def _review_context(
         request.user, skip=set(request.session.get(UNDO_SESSION_KEY, []))
     )
     position = rv.position_in(queue, comment) if comment else None
+    menus = review_menus()
     return {
         "title": "Review queue",
         "opts": Comment._meta,
@@ -70,11 +72,9 @@ def _review_context(
         "form_query": filters.query_string(c=comment.pk if comment else None),
         "position": position,
         "previous_query": filters.query_string(
-            c=position.previous.pk if position and position.previous else None
+            c=position.previous if position else None
         ),
-        "next_query": filters.query_string(
-            c=position.next.pk if position and position.next else None
-        ),
+        "next_query": filters.query_string(c=position.next if position else None),
         # As visitors would see it: code as code, links as links.
         "comment_html": render_comment(comment.public_text) if comment else "",
         "history": rv.commenter_history(comment) if comment else [],
@@ -87,9 +87,9 @@ def _review_context(
         "buttons": rv.buttons(comment),
         "suggested_name": rv.name_choice(comment),
         "form": ReviewDecisionForm(
-            initial={"text": comment.public_text if comment else ""}
+            initial={"text": comment.public_text if comment else ""}, menus=menus
         ),
-        "article_choices": search.article_choices(filters.article),
+        "article_choices": menus.article_choices(filters.article),
         "dmarc_choices": search.DMARC_RESULTS,
         "source_choices": CommentSource.choices,
     }
