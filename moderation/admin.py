@@ -253,12 +253,16 @@ class CommentAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # The list joins each row's article for its title: not its body.
-        return (
-            super()
-            .get_queryset(request)
-            .defer("trimmed_text", "body_html", "article__body", "article__body_html")
-        )
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match and match.url_name == "comments_comment_changelist":
+            # Each row's article for its title (not its body), and "sent before:
+            # rejected" beside a letter sent again.
+            return queryset.defer(
+                "trimmed_text", "body_html", "article__body", "article__body_html"
+            ).annotate(resent=history.resent_status())
+        # A comment's page shows its email's details, not the stored message.
+        return queryset.select_related("inbound_email").defer("inbound_email__raw")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -334,7 +338,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_column(self, obj: Comment) -> str:
-        return obj.status.capitalize()  # "Pending": the label "Awaiting review" is long
+        status = obj.status.capitalize()  # "Pending": "Awaiting review" is long
+        resent = getattr(obj, "resent", None)
+        if not resent:
+            return status
+        return format_html(
+            '{}<br><span class="resent">sent before: {}</span>',
+            status,
+            history.PAST[resent],
+        )
 
     @admin.display(description="status")
     def status_line(self, obj: Comment) -> str:

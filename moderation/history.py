@@ -51,6 +51,33 @@ def writer_letters(comment: Comment) -> QuerySet:
     return mine
 
 
+def resent_status() -> Subquery:
+    """For each row of a list: what became of the writer's latest earlier letter
+    with the same text ("rejected"), or None. The same writer as writer_letters;
+    the same text only (the close-text comparison is the detail pages'), so each
+    row costs one probe of comment_dup_idx."""
+    since = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    same_ip = Q(
+        ip_address=OuterRef("ip_address"),
+        source=CommentSource.WEB,
+        submitted_at__gte=since,
+    )
+    earlier = (
+        Comment.objects.filter(
+            content_hash=OuterRef("content_hash"),
+            submitted_at__lt=OuterRef("submitted_at"),
+            status__in=SETTLED,
+        )
+        .exclude(content_hash="")
+        .filter(
+            Q(author_email__iexact=OuterRef("author_email")) & ~Q(author_email="")
+            | same_ip
+        )
+        .order_by("-submitted_at")
+    )
+    return Subquery(earlier.values("status")[:1])
+
+
 def earlier_letters(comment: Comment) -> QuerySet:
     """The writer's letters before this one, newest first."""
     return (

@@ -6,6 +6,7 @@ comments is here, through queryset methods and the transitions.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -135,20 +136,35 @@ def next_after(queue: QuerySet, comment: Comment) -> Comment | None:
     return _after(queue, comment).first()
 
 
+# The row being read, inside a subquery: earlier_than/later_than read these two.
+THIS_ROW = SimpleNamespace(submitted_at=OuterRef("submitted_at"), pk=OuterRef("pk"))
+
+
+def _with_neighbours(queue: QuerySet) -> QuerySet:
+    """The queue's comments with their neighbours' ids (`previous_id`, `next_id`):
+    two index probes in the query that fetches the comment."""
+    previous = queue.filter(earlier_than(THIS_ROW)).order_by("-submitted_at", "-pk")
+    return queue.annotate(
+        previous_id=Subquery(previous.values("pk")[:1]),
+        next_id=Subquery(queue.filter(later_than(THIS_ROW)).values("pk")[:1]),
+    )
+
+
 def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
-    """The comment asked for if it still waits, else the next one, else the oldest
-    (one query when it still waits, the usual case)."""
+    """The comment asked for if it still waits, else the next one, else the oldest,
+    with its neighbours' ids (one query when it still waits, the usual case)."""
+    here = _with_neighbours(queue)
     pk = parse_id(wanted)
     if pk is not None:
-        found = queue.filter(pk=pk).first()
+        found = here.filter(pk=pk).first()
         if found is not None:
             return found
         asked = Comment.objects.filter(pk=pk).first()
         if asked is not None:
-            found = next_after(queue, asked)
+            found = next_after(here, asked)
             if found is not None:
                 return found
-    return queue.first()
+    return here.first()
 
 
 @dataclass
@@ -165,9 +181,9 @@ class Position:
 
 
 def position_in(queue: QuerySet, comment: Comment) -> Position:
-    """Where `comment` stands and its neighbours' ids, in two queries: exact counts
-    within the count cap of the head of the queue (one LIMITed walk of the queue's
-    index), estimates beyond (a key press must not count 100,000 rows)."""
+    """Where `comment` (from current_comment) stands: exact counts within the count
+    cap of the head of the queue (one LIMITed walk of the queue's index), estimates
+    beyond (a key press must not count 100,000 rows)."""
     cap = count_cap()
     is_before = Case(
         When(earlier_than(comment), then=Value(1)),
@@ -182,24 +198,11 @@ def position_in(queue: QuerySet, comment: Comment) -> Position:
         before = capped_count(_before(queue, comment))
     if total > cap:
         total = capped_count(queue)
-    neighbours = (
-        queue.filter(pk=comment.pk)
-        .annotate(
-            previous_id=Subquery(
-                _before(queue, comment)
-                .order_by("-submitted_at", "-pk")
-                .values("pk")[:1]
-            ),
-            next_id=Subquery(_after(queue, comment).values("pk")[:1]),
-        )
-        .values("previous_id", "next_id")
-        .first()
-    ) or {"previous_id": None, "next_id": None}
     return Position(
         number=before + 1,
         total=max(total, before + 1),
-        previous=neighbours["previous_id"],
-        next=neighbours["next_id"],
+        previous=comment.previous_id,
+        next=comment.next_id,
     )
 
 

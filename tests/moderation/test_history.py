@@ -34,6 +34,13 @@ def review_page(client, comment: Comment) -> str:
     return client.get(REVIEW_URL, {"c": comment.pk}).content.decode()
 
 
+def list_row(client, comment: Comment) -> str:
+    """The admin list's row of `comment` (the pending list: where it waits)."""
+    html = client.get("/admin/comments/comment/").content.decode()
+    start = html.index(f"/admin/comments/comment/{comment.pk}/change/")
+    return html[start : html.index("</tr>", start)]
+
+
 @pytest.mark.django_db
 def test_form_letter_sent_again_after_a_rejection_says_so(
     client, editor_client, editor
@@ -52,6 +59,7 @@ def test_form_letter_sent_again_after_a_rejection_says_so(
     assert "1 earlier letter: 1 rejected." in html
     change = editor_client.get(f"/admin/comments/comment/{again.pk}/change/")
     assert "Sent before: rejected" in change.content.decode()
+    assert "sent before: rejected" in list_row(editor_client, again)
 
 
 @pytest.mark.django_db
@@ -73,6 +81,7 @@ def test_emailed_letter_sent_again_after_being_marked_spam_says_so(
     html = review_page(editor_client, again)
     assert "Sent before: marked as spam" in html
     assert "1 earlier letter: 1 marked as spam." in html
+    assert "sent before: marked as spam" in list_row(editor_client, again)
 
 
 @pytest.mark.django_db
@@ -114,6 +123,7 @@ def test_the_same_text_from_someone_else_is_not_their_resubmission(
     mine = post_form(client, article, LETTER, email="mara@example.org")
 
     assert "Sent before" not in review_page(editor_client, mine)
+    assert "sent before" not in list_row(editor_client, mine)
 
 
 @pytest.mark.postgres
