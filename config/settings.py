@@ -217,8 +217,10 @@ EDITOR_NOTICE_INTERVAL_MINUTES = env.int("EDITOR_NOTICE_INTERVAL_MINUTES", defau
 # Who an editors' reply under a letter is signed by: "site" (SITE_NAME) or "editor"
 # (the editor's full name, or SITE_NAME when their account has none).
 EDITORS_REPLY_SIGNED_BY = env.str("EDITORS_REPLY_SIGNED_BY", default="site")
-# The comment list counts the queue exactly up to this many rows, estimates beyond.
-MODERATION_QUEUE_COUNT_CAP = env.int("MODERATION_QUEUE_COUNT_CAP", default=10_000)
+# The editors' lists count exactly up to this many rows (the comment list estimates
+# beyond, the review screen says "more than"): each count costs up to this many
+# index entries, on every page load.
+MODERATION_QUEUE_COUNT_CAP = env.int("MODERATION_QUEUE_COUNT_CAP", default=1_000)
 MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN = env.bool(
     "MODERATION_LINKS_CONFIRM_WITHOUT_LOGIN", default=False
 )

@@ -38,7 +38,7 @@ from moderation import transitions as t
 from moderation.forms import parse_id
 from moderation.history import writer_letters
 from moderation.models import Action, Decision
-from moderation.pagination import capped_count, count_cap
+from moderation.pagination import count_cap
 
 S = CommentStatus
 DMARC = dict(search.DMARC_RESULTS)
@@ -169,21 +169,27 @@ def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
 
 @dataclass
 class Position:
+    """Where the comment stands. Counts stop at the count cap: past it the screen
+    says "more than 10,000" rather than count (or guess) on every key press."""
+
     number: int
     total: int
     previous: int | None
     next: int | None
+    cap: int
 
     @property
-    def estimated(self) -> bool:
-        """Past the count cap the figures are the database's estimate."""
-        return self.total > count_cap()
+    def more_than_cap(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def past_cap(self) -> bool:
+        return self.number > self.cap
 
 
 def position_in(queue: QuerySet, comment: Comment) -> Position:
-    """Where `comment` (from current_comment) stands: exact counts within the count
-    cap of the head of the queue (one LIMITed walk of the queue's index), estimates
-    beyond (a key press must not count 100,000 rows)."""
+    """Where `comment` (from current_comment) stands, in one LIMITed walk of the
+    queue's index: the count cap's worth of the head of the queue, counted."""
     cap = count_cap()
     is_before = Case(
         When(earlier_than(comment), then=Value(1)),
@@ -193,16 +199,13 @@ def position_in(queue: QuerySet, comment: Comment) -> Position:
     head = (
         queue.annotate(is_before=is_before).values("is_before")[: cap + 1]
     ).aggregate(total=Count("*"), before=Sum("is_before"))
-    total, before = head["total"], head["before"] or 0
-    if before > cap:  # beyond the head: counted (and estimated) on its own
-        before = capped_count(_before(queue, comment))
-    if total > cap:
-        total = capped_count(queue)
+    number = (head["before"] or 0) + 1
     return Position(
-        number=before + 1,
-        total=max(total, before + 1),
+        number=number,
+        total=max(head["total"], number),
         previous=comment.previous_id,
         next=comment.next_id,
+        cap=cap,
     )
 
 

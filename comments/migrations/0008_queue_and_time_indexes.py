@@ -40,5 +40,13 @@ class Migration(migrations.Migration):
             model_name='comment',
             index=models.Index(django.db.models.functions.text.Upper('author_email'), name='comment_email_idx'),
         ),
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("source__in", ["email", "import"])),
+                fields=["source", "submitted_at", "id"],
+                name="comment_channel_idx",
+            ),
+        ),
         migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]

@@ -51,6 +51,23 @@ def test_review_screen_shows_oldest_pending_first_with_article_context(
     assert "Comment 1 of 2 waiting" in soup.find(id="review-position").get_text()
 
 
+def test_review_screen_counts_a_long_queue_only_as_far_as_the_cap(
+    editor_client, settings
+):
+    settings.MODERATION_QUEUE_COUNT_CAP = 5
+    article = make_article()
+    queue = [aged(make_comment(article=article), 20 - n) for n in range(8)]
+
+    def position(comment) -> str:
+        response = editor_client.get(REVIEW_URL, {"c": comment.pk})
+        return " ".join(page(response).find(id="review-position").get_text().split())
+
+    assert position(queue[2]) == "Comment 3 of more than 5 waiting"
+    assert position(queue[7]) == "A comment past the first 5 of more than 5 waiting"
+    settings.MODERATION_QUEUE_COUNT_CAP = 10
+    assert position(queue[7]) == "Comment 8 of 8 waiting"
+
+
 def test_review_screen_shows_spam_score_and_reasons(editor_client):
     comment = make_comment(body="see http://a.example http://b.example http://c.ex")
     Comment.objects.filter(pk=comment.pk).update(spam_score=4, spam_reasons=["3 links"])
