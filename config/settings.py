@@ -149,10 +149,19 @@ else:
     )
     if server_side:
         # After any options the operator gave in DATABASE_URL (?options=...).
+        # JIT off: the editors' list annotates each row with a small subquery, so
+        # the planner's cost passes jit_above_cost and PostgreSQL spent 42 ms
+        # compiling a query that runs in 1 (the admin search for an address, at a
+        # million comments: 101 ms a page with JIT, see the closing note of issue
+        # 25). Behind PgBouncer: ALTER DATABASE ... SET jit = off (README).
         options = DATABASES["default"]["OPTIONS"]
         options["options"] = " ".join(
             filter(
-                None, [options.get("options"), "-c plan_cache_mode=force_custom_plan"]
+                None,
+                [
+                    options.get("options"),
+                    "-c plan_cache_mode=force_custom_plan -c jit=off",
+                ],
             )
         )
     # A reused connection is checked before a request's first query, so a

@@ -54,12 +54,23 @@ def _lock(comment: Comment) -> Comment:
 
 
 def _check(current: Comment, key: str) -> None:
-    """Refuse unless the decision `key` is allowed from the comment's status."""
+    """Refuse unless the decision `key` is allowed from the comment's status, and
+    never put a comment its writer withdrew back on the way to the page."""
     if current.status not in decisions.kind(key).allowed_from:
         raise InvalidTransition(
             f"comment {current.pk} can't be {decisions.past_tense(key).lower()}"
             f" while {current.status}"
         )
+    if key in (Action.PUBLISH, Action.PENDING) and withdrawn_by_writer(current):
+        raise InvalidTransition(f"comment {current.pk} was withdrawn by its writer")
+
+
+def withdrawn_by_writer(comment: Comment) -> bool:
+    """Whether the comment's latest decision is its writer's withdrawal."""
+    if comment.status != S.REJECTED:
+        return False
+    latest = comment.decisions.order_by("-at", "-pk").values_list("action").first()
+    return latest == (Action.WITHDRAW,)
 
 
 @contextmanager

@@ -3,10 +3,10 @@ ModerationConfig.ready): comments offers the change on its receipt page,
 moderation makes it through its transitions and keeps it in the decision log."""
 
 from comments import writer
-from comments.models import Comment, CommentStatus
+from comments.models import Comment
 from moderation import decisions
 from moderation import transitions as t
-from moderation.models import Action, Decision
+from moderation.models import Decision
 
 
 def correct(*, comment: Comment, text: str) -> Comment:
@@ -36,10 +36,7 @@ def editors_decided(comment: Comment) -> bool:
 
 def withdrawn(comment: Comment) -> bool:
     """Whether the comment's latest decision is the writer's withdrawal."""
-    if comment.status != CommentStatus.REJECTED:
-        return False
-    latest = Decision.objects.filter(comment=comment).order_by("-at", "-pk").first()
-    return latest is not None and latest.action == Action.WITHDRAW
+    return t.withdrawn_by_writer(comment)
 
 
 def register() -> None:

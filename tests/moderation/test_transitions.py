@@ -260,3 +260,18 @@ def test_writer_withdrawal_moves_a_waiting_comment_out_with_a_decision():
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REJECTED
     assert comment.decisions.get().action == "withdraw"
+
+
+@pytest.mark.parametrize("decide", ["publish", "feature", "pending", "reply"])
+def test_a_comment_its_writer_withdrew_is_not_put_back_by_an_editor(editor, decide):
+    comment = make_comment(status=CommentStatus.PENDING)
+    t.withdraw_by_writer(comment=comment)
+    extra = {"note": "Thanks."} if decide == "reply" else {}
+
+    with pytest.raises(t.InvalidTransition, match="withdrawn by its writer"):
+        t.apply_decision(action=decide, comment=comment, editor=editor, **extra)
+
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REJECTED and not comment.featured
+    # Spam stays possible: the writer's wish is about the page, not the bin.
+    t.apply_decision(action="spam", comment=comment, editor=editor)

@@ -229,7 +229,7 @@ def test_postgresql_prepares_statements_but_plans_each_call():
 
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == 5
-    assert options["options"] == "-c plan_cache_mode=force_custom_plan"
+    assert options["options"] == "-c plan_cache_mode=force_custom_plan -c jit=off"
 
 
 def test_options_given_in_the_database_url_are_kept():
@@ -238,7 +238,7 @@ def test_options_given_in_the_database_url_are_kept():
     )
 
     assert options["options"] == (
-        "-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan"
+        "-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan -c jit=off"
     )
 
 
@@ -250,3 +250,17 @@ def test_behind_pgbouncer_nothing_is_prepared_and_no_startup_option_is_sent():
     assert options["server_side_binding"] is False
     assert options["prepare_threshold"] is None
     assert "options" not in options
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_sites_postgresql_sessions_plan_each_call_and_compile_nothing():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW plan_cache_mode")
+        plans = cursor.fetchone()[0]
+
+    assert (jit, plans) == ("off", "force_custom_plan")
