@@ -5,6 +5,8 @@ generated column, so no code path can forget it) behind a GIN index: a search
 reads the index, not the table. Elsewhere (SQLite, a first local run and the
 test suite) the same column holds the lower-cased text, and a search asks for
 every word in it: the same letters on small data, without stemming or ranking.
+Both read a search as a web search engine does: every word, "a phrase" as
+written, -word for none with it.
 """
 
 import re
@@ -69,25 +71,50 @@ class SearchDocument(Func):
 
 
 def words(query: str) -> list[str]:
-    """The words of a search, as a reader typed them (quotes and signs dropped)."""
-    return WORD.findall(query.lower())
+    """The words a search asks for, as a reader typed them (quotes dropped, and
+    the words it excludes with a minus left out)."""
+    wanted, phrases, _ = parse(query)
+    return wanted + [word for phrase in phrases for word in WORD.findall(phrase)]
+
+
+def parse(query: str) -> tuple[list[str], list[str], list[str]]:
+    """(words, "quoted phrases", -excluded words) of a search, lower-cased: the
+    syntax of a web search engine, which PostgreSQL's websearch_to_tsquery reads
+    the same way."""
+    query = query.lower()
+    phrases = [" ".join(WORD.findall(p)) for p in re.findall(r'"([^"]*)"', query)]
+    rest = re.sub(r'"[^"]*"?', " ", query)
+    wanted, without = [], []
+    for token in rest.split():
+        found = WORD.findall(token)
+        (without if token.startswith("-") else wanted).extend(found)
+    return wanted, [p for p in phrases if p], without
 
 
 def match(query: str, *, vendor: str, field: str = "search_document") -> tuple:
-    """(condition, rank) for rows whose document has every word of `query`.
+    """(condition, rank) for rows whose document has every word of `query`, each
+    "quoted phrase" as written and none of its -excluded words.
 
     The rank is the database's relevance where it ranks (PostgreSQL), else 0.
     """
-    terms = words(query)
-    if not terms:
+    wanted, phrases, without = parse(query)
+    if not wanted and not phrases:
         return Q(pk__in=[]), Value(0.0)
     if vendor == "postgresql":
-        plain = " ".join(terms)
-        wanted = SearchQuery(plain, config=TEXT_CONFIG, search_type="plain")
+        text = " ".join([*(f'"{phrase}"' for phrase in phrases), *wanted])
+        found = SearchQuery(text, config=TEXT_CONFIG, search_type="websearch")
         # A name or an address is indexed as written: look for it unstemmed too.
-        wanted |= SearchQuery(plain, config=NAME_CONFIG, search_type="plain")
-        return Q(**{field: wanted}), SearchRank(F(field), wanted)
+        found |= SearchQuery(text, config=NAME_CONFIG, search_type="websearch")
+        condition = Q(**{field: found})
+        # Excluded in either form (inside the OR above, "-unsafe" unstemmed would
+        # let through a text indexed as 'unsaf').
+        for word in without:
+            for config in (TEXT_CONFIG, NAME_CONFIG):
+                condition &= ~Q(**{field: SearchQuery(word, config=config)})
+        return condition, SearchRank(F(field), found)
     condition = Q()
-    for term in terms:
+    for term in wanted + phrases:
         condition &= Q(**{f"{field}__contains": term})
+    for term in without:
+        condition &= ~Q(**{f"{field}__contains": term})
     return condition, Value(0.0)

@@ -23,6 +23,29 @@ def test_admin_search_finds_a_letter_by_its_words_and_marks_them(editor_client):
 
 
 @pytest.mark.django_db
+def test_admin_search_reads_quotes_as_a_phrase_and_a_minus_as_without(
+    editor_client,
+):
+    make_comment(body="The borrow checker taught me patience.")
+    make_comment(body="My checker of spelling wants to borrow your dictionary.")
+    make_comment(body="The borrow checker and unsafe blocks, again.")
+    # (The search box repeats the query: the letters are told apart by other words.)
+
+    def found(q: str) -> str:
+        return editor_client.get(LIST_URL, {"q": q}).content.decode()
+
+    both = found("borrow checker")
+    assert "patience" in both and "dictionary" in both and "blocks" in both
+    phrase = found('"borrow checker"')
+    assert "patience" in phrase and "blocks" in phrase
+    assert "dictionary" not in phrase
+    without = found('"borrow checker" -unsafe')
+    assert "patience" in without
+    assert "blocks" not in without and "dictionary" not in without
+    assert "patience" not in found('"checker borrow"')  # a phrase keeps its order
+
+
+@pytest.mark.django_db
 def test_admin_search_finds_a_word_deep_in_a_long_letter(editor_client):
     opening = "I have been reading this blog for years and wanted to say " * 3
     make_comment(body=opening + "that lifetimes finally clicked for me.")
