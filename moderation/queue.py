@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 
 from comments.models import Comment, CommentStatus, MailboxState, dated_here
 from moderation.models import Decision
+from moderation.pagination import capped_count, count_cap
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class QueueHealth:
     oldest_pending_at: datetime | None
     median_decision_time: timedelta | None
     last_mail_poll_at: datetime | None
+    pending_estimated: bool = False  # past the count cap: the database's estimate
 
     @property
     def median_decision_text(self) -> str:
@@ -43,8 +45,12 @@ def humanize(span: timedelta | None) -> str:
     return timesince(now - span, now, depth=2)
 
 
-def queue_health(days: int = 30) -> QueueHealth:
-    """Pending count, oldest pending, median time to decision, last mail poll."""
+def queue_health(days: int = 30, *, exact: bool = True) -> QueueHealth:
+    """Pending count, oldest pending, median time to decision, last mail poll.
+
+    Not `exact` (the admin index, on every visit), the pending count stops at the
+    count cap and is the database's estimate beyond: constant cost at any size.
+    """
     pending = Comment.objects.awaiting_review()
     stats = pending.aggregate(oldest=Min("submitted_at"))
     since = timezone.now() - timedelta(days=days)
@@ -64,8 +70,10 @@ def queue_health(days: int = 30) -> QueueHealth:
         .values_list("last_success_at", flat=True)
         .first()
     )
+    count = pending.count() if exact else capped_count(pending)
     return QueueHealth(
-        pending=pending.count(),
+        pending=count,
+        pending_estimated=not exact and count > count_cap(),
         oldest_pending_at=stats["oldest"],
         median_decision_time=median(waits) if waits else None,
         last_mail_poll_at=last_poll,
