@@ -41,7 +41,8 @@ def dated_here(prefix: str = "") -> Q:
 def earlier_than(comment: "Comment") -> Q:
     """Submitted before `comment` in the queue's order (ties go by id). The first
     condition bounds an index walk on submitted_at: it starts at `comment`, not
-    at an end of the table (an OR alone gives the index no bound)."""
+    at an end of the table (an OR alone gives the index no bound). `comment` may
+    also be OuterRefs to a row being read (moderation/review.py's THIS_ROW)."""
     at = comment.submitted_at
     return Q(submitted_at__lte=at) & (Q(submitted_at__lt=at) | Q(pk__lt=comment.pk))
 

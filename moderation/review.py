@@ -170,7 +170,7 @@ def current_comment(queue: QuerySet, wanted: str | None) -> Comment | None:
 @dataclass
 class Position:
     """Where the comment stands. Counts stop at the count cap: past it the screen
-    says "more than 10,000" rather than count (or guess) on every key press."""
+    says "more than 1,000" (the cap) rather than count or guess on every key press."""
 
     number: int
     total: int
