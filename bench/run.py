@@ -14,7 +14,8 @@ Options: --reps N (3), --duration S (10), --quick (1 rep of 5 s, for trying thin
 then the editors' desk at --sizes (10000,100000,1000000; bench/desk.py), or only
 that with --desk (DESK_DATABASE_URL, default .../sourcehat_desk; DESK_CACHE_URL,
 default redis://127.0.0.1:6379/7); --reuse keeps one desk database per size
-(<name>_<size>) and measures it again instead of seeding it anew.
+(<name>_<size>) and measures it again instead of seeding it anew; --sizes ""
+skips the desk.
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sourcehat_bench;
 the database is dropped and re-created), CACHE_URL (redis://127.0.0.1:6379/1),
 PEERS_DIR (/tmp/peers): the ratios use the newest run of the peers' harness there
@@ -847,9 +848,13 @@ def main() -> int:
         f"\nWrote {OUT_DIR / 'latest.json'} (raw wrk output: {raw}); "
         f"total {time.monotonic() - started:.0f} s"
     )
+    if not sizes:  # --sizes "": the public pages only
+        return 0
     # A process of its own: this one's Django is set up on the bench's database,
     # and the desk needs its own (settings are read once, at setup).
     desk = [sys.executable, __file__, "--desk", "--sizes", ",".join(map(str, sizes))]
+    if args.reuse:
+        desk.append("--reuse")
     return subprocess.run(desk, cwd=BASE_DIR).returncode
 
 
