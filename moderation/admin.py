@@ -154,7 +154,8 @@ def _apply(
         modeladmin.message_user(
             request,
             f"Skipped {len(skipped)} that can't be {done_word.lower()} from their "
-            f"state (unrouted, or already there): #{', #'.join(skipped)}.",
+            f"state (unrouted, already there, or withdrawn by the writer): "
+            f"#{', #'.join(skipped)}.",
             level=messages.WARNING,
         )
 

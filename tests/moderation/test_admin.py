@@ -49,6 +49,27 @@ def test_bulk_publish_and_feature_puts_comment_first_on_page(
     assert Decision.objects.filter(editor=editor).count() == 3
 
 
+def test_bulk_publish_of_rejected_ones_leaves_a_withdrawn_comment_off_the_page(
+    editor_client, editor, client
+):
+    article = make_article()
+    withdrawn = make_comment(article=article, body="On second thought, no.")
+    t.withdraw_by_writer(comment=withdrawn)
+    rejected = make_comment(article=article, body="Rejected, then reconsidered.")
+    t.reject_comment(comment=rejected, editor=editor)
+
+    response = editor_client.post(
+        f"{QUEUE}?status=rejected",
+        {"action": "publish", "_selected_action": [withdrawn.pk, rejected.pk]},
+        follow=True,
+    )
+
+    assert "withdrawn by the writer): #" in response.content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Rejected, then reconsidered." in page
+    assert "On second thought" not in page
+
+
 def test_bulk_action_reports_skipped_unrouted_comment(editor_client):
     unrouted = make_comment(article=None, source=CommentSource.EMAIL)
 
