@@ -25,11 +25,17 @@ class Channel(models.TextChoices):
 class Decision(models.Model):
     """One editor's (or the system's) decision about a comment. Append-only."""
 
+    # Each foreign key is the first column of an index below, which serves its
+    # lookups too: no index of its own.
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="decisions"
+        Comment, on_delete=models.CASCADE, related_name="decisions", db_index=False
     )
     editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
     )
     action = models.CharField(max_length=12, choices=Action)
     from_status = models.CharField(max_length=10, choices=CommentStatus.choices)
@@ -49,6 +55,10 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["comment", "at"], name="decision_comment_idx"),
             models.Index(fields=["at"], name="decision_at_idx"),
+            # An editor's latest decisions (undo), however long ago they decided.
+            # For an editor back after months away, the planner walked
+            # decision_at_idx through 855,000 newer rows: 113 ms, against 0.04.
+            models.Index(fields=["editor", "at", "id"], name="decision_editor_idx"),
         ]
 
     def __str__(self) -> str:
