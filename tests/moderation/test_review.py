@@ -125,6 +125,31 @@ def test_reject_button_records_chosen_reason_and_note(editor_client):
     )
 
 
+def test_a_label_or_reason_changed_in_the_admin_shows_on_the_next_screen(
+    editor_client,
+):
+    make_comment()
+
+    def menus() -> tuple[list[str], list[str]]:
+        soup = page(editor_client.get(REVIEW_URL))
+        labels = [o.get_text() for o in soup.select("select[name=label] option")]
+        reasons = [o.get_text() for o in soup.select("select[name=reason] option")]
+        return labels, reasons
+
+    before = menus()  # the menus are read once and kept
+    label = PickLabel.objects.create(name="expert view")
+    reason = RejectReason.objects.create(text="personal attack")
+    assert "expert view" in menus()[0] and "personal attack" in menus()[1]
+    label.name = "from the field"
+    label.save()
+    reason.delete()
+
+    labels, reasons = menus()
+    assert "from the field" in labels and "expert view" not in labels
+    assert "personal attack" not in reasons
+    assert "expert view" not in before[0]
+
+
 def test_spam_button_files_comment_as_spam(editor_client):
     comment = make_comment()
 
