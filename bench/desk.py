@@ -436,7 +436,7 @@ def size_url(url: str, size: int) -> str:
 def run_size(size: int, env: dict, reuse: bool = False) -> dict:
     from django.db import connections
 
-    from bench.run import free_port, recreate_database
+    from bench.run import free_port, recreate_database, wait_until_up
 
     connections.close_all()
     url = env["DATABASE_URL"]
@@ -487,12 +487,8 @@ def run_size(size: int, env: dict, reuse: bool = False) -> dict:
         cwd=BASE_DIR,
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
+        if not wait_until_up(base):
+            raise SystemExit("gunicorn did not come up for the desk")
         page_results = measure_pages(base, site)
     finally:
         server.terminate()

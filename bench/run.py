@@ -155,6 +155,17 @@ def ensure_wrk() -> str:
 
 
 # --- database and data ------------------------------------------------------------
+def wait_until_up(base: str) -> bool:
+    """Whether the server at `base` answers /healthz within about 20 s."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def recreate_database(url: str) -> None:
     import psycopg
 
@@ -725,13 +736,7 @@ def main() -> int:
         stderr=subprocess.STDOUT,
     )
     _children.append(master)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    if not wait_until_up(base):
         raise SystemExit("gunicorn did not come up; see var/bench/gunicorn.log")
     log(f"gunicorn: 2 sync workers on {base} (pid {master.pid})")
 

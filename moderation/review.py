@@ -36,7 +36,7 @@ from comments.names import suggested_name
 from moderation import decisions, search
 from moderation import transitions as t
 from moderation.forms import parse_id
-from moderation.history import writer_letters
+from moderation.history import earlier_letters
 from moderation.models import Action, Decision
 from moderation.pagination import count_cap
 
@@ -123,17 +123,9 @@ def review_queue(filters: ReviewFilters) -> QuerySet:
     )
 
 
-def _after(queue: QuerySet, comment: Comment) -> QuerySet:
-    return queue.filter(later_than(comment))
-
-
-def _before(queue: QuerySet, comment: Comment) -> QuerySet:
-    return queue.filter(earlier_than(comment))
-
-
 def next_after(queue: QuerySet, comment: Comment) -> Comment | None:
     """The pending comment after `comment` (which may itself be decided by now)."""
-    return _after(queue, comment).first()
+    return queue.filter(later_than(comment)).first()
 
 
 # The row being read, inside a subquery: earlier_than/later_than read these two.
@@ -218,7 +210,6 @@ def commenter_history(comment: Comment) -> list[Comment]:
     retention period: after it, IPs are personal data we no longer hold. Only
     earlier ones: what came later is not this comment's history.
     """
-    mine = writer_letters(comment)
     matched_by = (
         Case(
             When(author_email__iexact=comment.author_email, then=Value("address")),
@@ -229,15 +220,14 @@ def commenter_history(comment: Comment) -> list[Comment]:
     )
     last = Decision.objects.filter(comment=OuterRef("pk")).order_by("-at", "-pk")
     history = list(
-        _before(mine, comment)
+        earlier_letters(comment)
         .select_related("article")
         .annotate(
             matched_by=matched_by,
             last_action=Subquery(last.values("action")[:1]),
             last_editor=Subquery(last.values("editor__username")[:1]),
             last_at=Subquery(last.values("at")[:1]),
-        )
-        .order_by("-submitted_at", "-pk")[:HISTORY_LIMIT]
+        )[:HISTORY_LIMIT]
     )
     for earlier in history:
         earlier.last_action = decisions.past_tense(earlier.last_action or "")
